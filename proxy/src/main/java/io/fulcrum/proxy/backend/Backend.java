@@ -26,6 +26,7 @@ public final class Backend {
     private volatile int effectiveWeight;
     private volatile HealthStatus health;
     private volatile AdminState adminState = AdminState.ACTIVE;
+    private volatile boolean removed;
 
     /**
      * @param health UP for backends from the config file at start (assumed up until probes say
@@ -83,6 +84,11 @@ public final class Backend {
         return source;
     }
 
+    /** True once the backend left its pool: its connections are not pooled any more. */
+    public boolean isRemoved() {
+        return removed;
+    }
+
     // Setters are package-private: BackendPool changes state and rebuilds its selector in one place.
 
     void weight(int weight) {
@@ -99,6 +105,10 @@ public final class Backend {
 
     void adminState(AdminState adminState) {
         this.adminState = adminState;
+    }
+
+    void markRemoved() {
+        this.removed = true;
     }
 
     void source(Source source) {

@@ -94,6 +94,7 @@ public final class BackendPool {
     public synchronized void remove(Backend backend) {
         List<Backend> next = new ArrayList<>(snapshot.backends());
         next.remove(backend);
+        backend.markRemoved();
         publish(snapshot.config(), List.copyOf(next));
     }
 

@@ -1,0 +1,124 @@
+package io.fulcrum.proxy.daemon;
+
+import io.fulcrum.health.HealthStatus;
+import io.fulcrum.proxy.backend.Backend;
+import io.fulcrum.proxy.backend.BackendPool;
+import io.fulcrum.proxy.config.BackendConfig;
+import io.fulcrum.proxy.config.FulcrumConfig;
+import io.fulcrum.proxy.config.ListenerConfig;
+import io.fulcrum.proxy.config.PoolConfig;
+import io.fulcrum.proxy.config.RouteConfig;
+import io.fulcrum.proxy.lb.Strategies;
+import io.fulcrum.proxy.server.ListenerContext;
+import io.fulcrum.proxy.server.ProxyServer;
+import io.fulcrum.proxy.server.Routes;
+import io.fulcrum.proxy.upstream.ExchangeEvents;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running daemon: pools built from the config, listeners bound, and everything that a start,
+ * a reload or a stop changes. Start and stop run on the caller's thread (main), never on an event loop.
+ */
+public final class Daemon implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+
+    private final FulcrumConfig config;
+    private final ProxyServer server;
+    private final Map<String, BackendPool> pools = new LinkedHashMap<>();
+    private final Map<String, ListenerContext> listeners = new LinkedHashMap<>();
+    private final Map<String, InetSocketAddress> addresses = new LinkedHashMap<>();
+    private volatile boolean closed;
+
+    private Daemon(FulcrumConfig config) {
+        this.config = config;
+        this.server = new ProxyServer(config.threads(), config.limits().maxConnections());
+    }
+
+    /** Builds and starts everything; on failure, whatever was started is stopped again. */
+    public static Daemon start(FulcrumConfig config) {
+        Daemon d = new Daemon(config);
+        try {
+            d.startAll();
+            return d;
+        } catch (RuntimeException e) {
+            d.server.shutdown(java.time.Duration.ZERO);
+            throw e;
+        }
+    }
+
+    private void startAll() {
+        for (PoolConfig pc : config.pools().values()) {
+            if (!Strategies.isBuilt(pc.strategy())) {
+                log.warn("pool {}: strategy {} is not built yet; balancing round-robin until it is", pc.name(),
+                        pc.strategy());
+            }
+            List<Backend> backends = new ArrayList<>();
+            for (BackendConfig bc : pc.backends()) {
+                backends.add(newBackend(bc, Backend.Source.CONFIG, HealthStatus.UP));
+            }
+            pools.put(pc.name(), new BackendPool(pc, backends));
+        }
+        for (ListenerConfig lc : config.listeners()) {
+            ListenerContext ctx = new ListenerContext(lc.name(), lc.tls().isPresent() ? "https" : "http",
+                    routes(lc), config.limits(), config.timeouts(), server.upstream(), server.clients(),
+                    ExchangeEvents.NONE);
+            listeners.put(lc.name(), ctx);
+            addresses.put(lc.name(), server.bind(ctx, lc.bind()));
+        }
+        log.info("fulcrum started: {} listener(s), {} pool(s), {} backend(s), transport {}", listeners.size(),
+                pools.size(), pools.values().stream().mapToInt(p -> p.backends().size()).sum(),
+                server.transportName());
+    }
+
+    static Backend newBackend(BackendConfig bc, Backend.Source source, HealthStatus health) {
+        return new Backend(bc.address(), bc.address().resolve(), bc.weight(), source, health);
+    }
+
+    private Routes routes(ListenerConfig lc) {
+        List<Routes.Route> list = new ArrayList<>();
+        for (RouteConfig rc : lc.routes()) {
+            list.add(new Routes.Route(rc.host().map(h -> h.toLowerCase(Locale.ROOT)).orElse(null), rc.pathPrefix(),
+                    pools.get(rc.pool())));
+        }
+        return new Routes(list);
+    }
+
+    public FulcrumConfig config() {
+        return config;
+    }
+
+    /** Pools by name, in config order. */
+    public Map<String, BackendPool> pools() {
+        return Collections.unmodifiableMap(pools);
+    }
+
+    /** Where each listener is bound (useful with port 0). */
+    public InetSocketAddress listenerAddress(String name) {
+        return addresses.get(name);
+    }
+
+    public ProxyServer server() {
+        return server;
+    }
+
+    /** Graceful stop: stop accepting, let in-flight requests finish for up to shutdown-grace. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        log.info("fulcrum stopping (grace {})", config.timeouts().shutdownGrace());
+        server.shutdown(config.timeouts().shutdownGrace());
+        log.info("fulcrum stopped");
+    }
+}

@@ -1,0 +1,77 @@
+package io.fulcrum.proxy.server;
+
+import io.fulcrum.proxy.config.LimitsConfig;
+import io.fulcrum.proxy.config.TimeoutsConfig;
+import io.fulcrum.proxy.upstream.ExchangeEvents;
+import io.fulcrum.proxy.upstream.UpstreamConnections;
+
+/**
+ * What every connection of one listener shares. The volatile fields are replaced whole by a reload
+ * and read once per request; everything else is fixed for the listener's life.
+ */
+public final class ListenerContext {
+
+    private final String name;
+    private final String scheme;
+    private final UpstreamConnections upstream;
+    private final ClientConnections clients;
+    private final ExchangeEvents events;
+    private volatile Routes routes;
+    private volatile LimitsConfig limits;
+    private volatile TimeoutsConfig timeouts;
+
+    public ListenerContext(String name, String scheme, Routes routes, LimitsConfig limits, TimeoutsConfig timeouts,
+                           UpstreamConnections upstream, ClientConnections clients, ExchangeEvents events) {
+        this.name = name;
+        this.scheme = scheme;
+        this.routes = routes;
+        this.limits = limits;
+        this.timeouts = timeouts;
+        this.upstream = upstream;
+        this.clients = clients;
+        this.events = events;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** "http" or "https", for X-Forwarded-Proto. */
+    public String scheme() {
+        return scheme;
+    }
+
+    public Routes routes() {
+        return routes;
+    }
+
+    public void routes(Routes routes) {
+        this.routes = routes;
+    }
+
+    public LimitsConfig limits() {
+        return limits;
+    }
+
+    public TimeoutsConfig timeouts() {
+        return timeouts;
+    }
+
+    /** A reload's new limits and timeouts apply to connections accepted from then on. */
+    public void update(LimitsConfig limits, TimeoutsConfig timeouts) {
+        this.limits = limits;
+        this.timeouts = timeouts;
+    }
+
+    public UpstreamConnections upstream() {
+        return upstream;
+    }
+
+    public ClientConnections clients() {
+        return clients;
+    }
+
+    public ExchangeEvents events() {
+        return events;
+    }
+}

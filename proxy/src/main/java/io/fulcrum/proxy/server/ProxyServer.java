@@ -1,0 +1,154 @@
+package io.fulcrum.proxy.server;
+
+import io.fulcrum.proxy.config.HostPort;
+import io.fulcrum.proxy.upstream.Transport;
+import io.fulcrum.proxy.upstream.UpstreamConnections;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.flow.FlowControlHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The traffic side: the event loops, the listeners bound on them, and the client pipeline.
+ * Listeners are bound and unbound one by one so a reload can add or remove some and keep the rest
+ * (with their sockets and open connections).
+ */
+public final class ProxyServer {
+
+    private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
+
+    private final Transport transport;
+    private final EventLoopGroup acceptors;
+    private final EventLoopGroup workers;
+    private final UpstreamConnections upstream;
+    private final ClientConnections clients;
+    private final Map<String, Channel> bound = new ConcurrentHashMap<>();
+
+    /** @param threads traffic event loops; 0 = one per CPU core */
+    public ProxyServer(int threads, int maxConnections) {
+        this.transport = Transport.best();
+        this.acceptors = transport.newGroup(1, "fulcrum-accept");
+        this.workers = transport.newGroup(threads, "fulcrum-io");
+        this.upstream = new UpstreamConnections(workers, transport);
+        this.clients = new ClientConnections(maxConnections);
+    }
+
+    public String transportName() {
+        return transport.name();
+    }
+
+    public UpstreamConnections upstream() {
+        return upstream;
+    }
+
+    public ClientConnections clients() {
+        return clients;
+    }
+
+    /**
+     * Binds a listener; blocks until bound (call off the event loops). Throws with the address named
+     * when the port cannot be had.
+     */
+    public InetSocketAddress bind(ListenerContext listener, HostPort address) {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(acceptors, workers)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        initClient(ch.pipeline(), listener);
+                    }
+                });
+        try {
+            Channel ch = b.bind(address.resolve()).sync().channel();
+            bound.put(listener.name(), ch);
+            InetSocketAddress local = (InetSocketAddress) ch.localAddress();
+            log.info("listener {} bound to {} ({})", listener.name(), local, transport.name());
+            return local;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while binding " + address, e);
+        } catch (Exception e) {
+            throw new IllegalStateException("listener " + listener.name() + ": cannot bind " + address + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static void initClient(ChannelPipeline p, ListenerContext listener) {
+        ClientHandler handler = new ClientHandler(listener);
+        var limits = listener.limits();
+        HttpDecoderConfig decoder = new HttpDecoderConfig()
+                // The request line holds the method and version besides the URI; over-long URIs get 414.
+                .setMaxInitialLineLength(limits.maxUriBytes() + 64)
+                .setMaxHeaderSize(limits.maxHeaderBytes())
+                .setMaxChunkSize(65536)
+                .setStrictLineParsing(true)
+                .setUseRfc9112TransferEncoding(true);
+        long idle = listener.timeouts().clientIdle().toMillis();
+        p.addLast("head-watch", new HeadBytesWatcher(handler));
+        p.addLast("idle", new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));
+        p.addLast("decoder", new StrictRequestDecoder(decoder));
+        p.addLast("encoder", new HttpResponseEncoder());
+        p.addLast("flow", new FlowControlHandler());
+        p.addLast("client", handler);
+    }
+
+    /** Stops accepting on a listener; its open connections go on. */
+    public void unbind(String name) {
+        Channel ch = bound.remove(name);
+        if (ch != null) {
+            ch.close().syncUninterruptibly();
+            log.info("listener {} stopped accepting", name);
+        }
+    }
+
+    public boolean isBound(String name) {
+        return bound.containsKey(name);
+    }
+
+    /**
+     * Graceful stop (SPEC section 2): stop accepting, let in-flight requests finish for up to
+     * {@code grace}, then close what is left and stop the event loops.
+     */
+    public void shutdown(Duration grace) {
+        for (String name : bound.keySet()) {
+            unbind(name);
+        }
+        clients.beginShutdown();
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (clients.count() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (clients.count() > 0) {
+            log.warn("shutdown grace ran out with {} client connections open; closing them", clients.count());
+        }
+        clients.closeAll();
+        acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,102 @@
+package io.fulcrum.proxy.upstream;
+
+import io.fulcrum.proxy.backend.Backend;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * The last handler of a backend connection's pipeline. While an {@link Exchange} owns the
+ * connection it forwards everything to it; while the connection sits idle in the pool, any data or
+ * EOF from the backend means the connection is no longer safe to reuse, so it is closed (and the
+ * pool drops it when it goes inactive). Event-loop confined, like the connection.
+ */
+final class BackendHandler extends ChannelInboundHandlerAdapter {
+
+    private final LoopConnections pool;
+    private final Backend backend;
+    private Exchange exchange;
+
+    BackendHandler(LoopConnections pool, Backend backend) {
+        this.pool = pool;
+        this.backend = backend;
+    }
+
+    void bind(Exchange exchange) {
+        this.exchange = exchange;
+    }
+
+    void unbind() {
+        this.exchange = null;
+    }
+
+    Backend backend() {
+        return backend;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        backend.stats().connectionOpened();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        Exchange e = exchange;
+        if (e != null && msg instanceof HttpObject o) {
+            e.onBackendRead(o);
+        } else {
+            ReferenceCountUtil.release(msg);
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        Exchange e = exchange;
+        if (e != null) {
+            e.onBackendReadComplete();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        Exchange e = exchange;
+        if (e != null && ctx.channel().isWritable()) {
+            e.onBackendWritable();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    /** Closes a connection that sat idle in the pool for too long; a busy one is left alone. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent && exchange == null) {
+            ctx.close();
+        }
+        ReferenceCountUtil.release(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        backend.stats().connectionClosed();
+        pool.remove(backend, ctx.channel());
+        Exchange e = exchange;
+        exchange = null;
+        if (e != null) {
+            e.onBackendClosed(null);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Exchange e = exchange;
+        exchange = null;
+        if (e != null) {
+            e.onBackendClosed(cause);
+        }
+        ctx.close();
+    }
+}

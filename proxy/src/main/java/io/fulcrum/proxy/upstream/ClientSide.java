@@ -1,0 +1,37 @@
+package io.fulcrum.proxy.upstream;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+/**
+ * What an {@link Exchange} needs of the client connection it serves. Implemented by the inbound
+ * client handler; every method is called on the client channel's event loop.
+ */
+public interface ClientSide {
+
+    /** The client channel's context, for writing the response. */
+    ChannelHandlerContext ctx();
+
+    /** Asks for the next piece of the request body (the client channel does not auto-read). */
+    void readRequestBody();
+
+    /**
+     * The exchange is over and the response was written in full.
+     *
+     * @param requestFullyRead false when the backend answered before the request body ended; the
+     *                         client connection must then be closed, its framing is lost
+     */
+    void exchangeFinished(boolean requestFullyRead);
+
+    /**
+     * The exchange failed before any response byte reached the client: answer {@code status} (502,
+     * 503, 504, 413) in its place.
+     */
+    void exchangeFailed(HttpResponseStatus status, boolean requestFullyRead);
+
+    /** The exchange failed after response bytes were sent: the only honest thing left is to close. */
+    void exchangeBroken();
+
+    /** Whether the client connection stays open after this response (keep-alive, not shutting down). */
+    boolean keepAlive();
+}

@@ -1,0 +1,489 @@
+package io.fulcrum.proxy.upstream;
+
+import io.fulcrum.proxy.backend.Backend;
+import io.fulcrum.proxy.backend.BackendPool;
+import io.fulcrum.proxy.config.PoolConfig;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * One request forwarded to a backend: pick, connect (or reuse a pooled connection), send the head
+ * and stream the body, relay the response, retry on another backend when that is safe.
+ *
+ * <p>Threading: confined to the client channel's event loop; the backend channel is opened on the
+ * same loop, so no method here needs a lock.
+ *
+ * <p>Backpressure (the Netty proxy recipe): neither channel auto-reads. A request body piece is
+ * read from the client only while the backend channel is writable, and the backend is read only
+ * while the client channel is writable; a slow side therefore holds the bytes in its own socket
+ * buffers, not in Fulcrum's heap.
+ *
+ * <p>Retries (SPEC section 6): a failed connect goes to another backend; an idempotent request also
+ * when the backend closed before any response byte. A body is replayed only if every piece read so
+ * far is still kept (at most {@code retry-buffer-bytes}). Never after the response started.
+ */
+public final class Exchange implements ChannelFutureListener {
+
+    private final ClientSide client;
+    private final LoopConnections connections;
+    private final HttpRequest request;
+    private final BackendPool pool;
+    private final PoolConfig config;
+    private final long hashKey;
+    private final boolean idempotent;
+    private final boolean expectContinue;
+    private final boolean hasBody;
+    private final long maxBodyBytes;
+    private final ExchangeEvents events;
+    private final long startNanos = System.nanoTime();
+
+    private int retriesLeft;
+    private Backend backend;
+    private Backend failedBackend;
+    private boolean backendCounted;
+    private Channel channel;
+    private BackendHandler handler;
+    private boolean connecting;
+
+    /** Body pieces kept for a replay; null once the body outgrew the retry buffer. */
+    private ArrayDeque<HttpContent> replay;
+    private int replayBytes;
+    /** Pieces read from the client while no backend connection is ready (between retries). */
+    private ArrayDeque<HttpContent> pending;
+    private long bodyBytes;
+    private int piecesRead;
+    private boolean requestComplete;
+    private boolean continueSent;
+
+    private boolean responseStarted;
+    private boolean skippingInformational;
+    private boolean backendReusable;
+    private boolean done;
+    private boolean pendingClientRead;
+    private boolean pendingBackendRead;
+    private int status;
+    private ScheduledFuture<?> responseTimer;
+
+    /**
+     * @param request the request head, already rewritten for the backend
+     * @param hasBody whether a body follows (Content-Length &gt; 0 or chunked)
+     */
+    public Exchange(ClientSide client, LoopConnections connections, HttpRequest request, BackendPool pool,
+                    long hashKey, boolean expectContinue, boolean hasBody, long maxBodyBytes, ExchangeEvents events) {
+        this.client = client;
+        this.connections = connections;
+        this.request = request;
+        this.pool = pool;
+        this.config = pool.config();
+        this.hashKey = hashKey;
+        this.idempotent = isIdempotent(request.method());
+        this.expectContinue = expectContinue;
+        this.hasBody = hasBody;
+        this.maxBodyBytes = maxBodyBytes;
+        this.events = events;
+        this.retriesLeft = config.retries();
+        if (hasBody && config.retryBufferBytes() > 0) {
+            replay = new ArrayDeque<>(4);
+        }
+    }
+
+    static boolean isIdempotent(HttpMethod m) {
+        return m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS
+                || m == HttpMethod.PUT || m == HttpMethod.DELETE;
+    }
+
+    /** The backend currently serving the request, or null. */
+    public Backend backend() {
+        return backend;
+    }
+
+    /** The status the backend answered, 0 before the response head. */
+    public int status() {
+        return status;
+    }
+
+    public void start() {
+        attempt();
+    }
+
+    // ---------------------------------------------------------------- backend choice and connect
+
+    private void attempt() {
+        Backend previous = failedBackend;
+        Backend b = previous == null ? pool.select(hashKey, null) : pool.select(hashKey, notSame(previous));
+        if (b == null && previous != null) {
+            // Never the same backend twice in a row, unless it is the only one left.
+            b = pool.select(hashKey, null);
+        }
+        if (b == null) {
+            fail(HttpResponseStatus.SERVICE_UNAVAILABLE);
+            return;
+        }
+        backend = b;
+        backendCounted = true;
+        b.stats().requestStarted();
+        Channel idle = connections.poll(b);
+        if (idle != null) {
+            onConnected(idle);
+            return;
+        }
+        connecting = true;
+        int timeout = (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis());
+        connections.connect(b, timeout).addListener(this);
+    }
+
+    private static Predicate<Backend> notSame(Backend failed) {
+        return b -> b != failed;
+    }
+
+    /** Connect finished. */
+    @Override
+    public void operationComplete(ChannelFuture f) {
+        connecting = false;
+        if (done) {
+            if (f.isSuccess()) {
+                f.channel().close();
+            }
+            return;
+        }
+        if (f.isSuccess()) {
+            onConnected(f.channel());
+        } else {
+            endAttempt(true);
+            boolean timedOut = f.cause() instanceof ConnectTimeoutException;
+            retryOrFail(canReplay(), timedOut ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.BAD_GATEWAY);
+        }
+    }
+
+    private void onConnected(Channel ch) {
+        channel = ch;
+        handler = ch.pipeline().get(BackendHandler.class);
+        handler.bind(this);
+        if (expectContinue && !continueSent) {
+            continueSent = true;
+            client.ctx().writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+        }
+        ch.write(request, ch.voidPromise());
+        if (replay != null) {
+            for (HttpContent piece : replay) {
+                ch.write(piece.retainedDuplicate(), ch.voidPromise());
+            }
+        }
+        if (pending != null) {
+            HttpContent piece;
+            while ((piece = pending.poll()) != null) {
+                ch.write(piece, ch.voidPromise());
+            }
+        }
+        if (requestComplete) {
+            ch.flush();
+            requestSent();
+        } else {
+            if (hasBody) {
+                ch.flush();
+            }
+            client.readRequestBody();
+        }
+        ch.read();
+    }
+
+    // ---------------------------------------------------------------- request body, client → backend
+
+    /** A piece of the request body from the client; this exchange owns it now. */
+    public void onRequestContent(HttpContent piece) {
+        if (done) {
+            piece.release();
+            return;
+        }
+        piecesRead++;
+        bodyBytes += piece.content().readableBytes();
+        if (maxBodyBytes > 0 && bodyBytes > maxBodyBytes) {
+            piece.release();
+            abortBackend();
+            fail(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE);
+            return;
+        }
+        boolean last = piece instanceof LastHttpContent;
+        if (last) {
+            requestComplete = true;
+        }
+        keepForReplay(piece);
+        if (channel == null) {
+            if (pending == null) {
+                pending = new ArrayDeque<>(2);
+            }
+            pending.add(piece);
+            return;
+        }
+        channel.writeAndFlush(piece, channel.voidPromise());
+        if (last) {
+            requestSent();
+        } else if (channel.isWritable()) {
+            client.readRequestBody();
+        } else {
+            pendingClientRead = true;
+        }
+    }
+
+    private void keepForReplay(HttpContent piece) {
+        if (replay == null) {
+            return;
+        }
+        int size = piece.content().readableBytes();
+        if (replayBytes + size > config.retryBufferBytes()) {
+            releaseReplay();
+            return;
+        }
+        replayBytes += size;
+        replay.add(piece.retainedDuplicate());
+    }
+
+    private boolean canReplay() {
+        return piecesRead == 0 || replay != null;
+    }
+
+    private void requestSent() {
+        if (!responseStarted && responseTimer == null) {
+            long ms = config.responseTimeout().toMillis();
+            responseTimer = client.ctx().channel().eventLoop().schedule(this::onResponseTimeout, ms, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** The backend channel can take more: resume reading the request body. */
+    void onBackendWritable() {
+        if (pendingClientRead && !done) {
+            pendingClientRead = false;
+            client.readRequestBody();
+        }
+    }
+
+    // ---------------------------------------------------------------- response, backend → client
+
+    void onBackendRead(HttpObject msg) {
+        if (done) {
+            io.netty.util.ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpResponse response) {
+            int code = response.status().code();
+            if (code < 200) {
+                // 100 Continue and other informational answers: Fulcrum answered Expect itself.
+                skippingInformational = true;
+            } else {
+                startResponse(response);
+            }
+        }
+        if (msg instanceof HttpContent piece) {
+            if (skippingInformational) {
+                piece.release();
+                if (piece instanceof LastHttpContent) {
+                    skippingInformational = false;
+                }
+                return;
+            }
+            client.ctx().write(piece, client.ctx().voidPromise());
+            if (piece instanceof LastHttpContent) {
+                client.ctx().flush();
+                finish();
+            }
+        }
+    }
+
+    private void startResponse(HttpResponse response) {
+        cancelTimer();
+        releaseReplay();
+        status = response.status().code();
+        responseStarted = true;
+        backendReusable = HttpUtil.isKeepAlive(response);
+        io.fulcrum.proxy.server.ForwardingHeaders.stripHopByHop(response.headers());
+        boolean closeClient = !client.keepAlive();
+        if (!HttpUtil.isContentLengthSet(response) && !HttpUtil.isTransferEncodingChunked(response)
+                && mayHaveBody(status)) {
+            // A body delimited by the backend closing: re-frame it as chunked, or close after it.
+            if (request.protocolVersion() == HttpVersion.HTTP_1_0) {
+                closeClient = true;
+            } else {
+                HttpUtil.setTransferEncodingChunked(response, true);
+            }
+        }
+        if (closeClient) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (request.protocolVersion() == HttpVersion.HTTP_1_0) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        response.setProtocolVersion(HttpVersion.HTTP_1_1);
+        client.ctx().write(response, client.ctx().voidPromise());
+    }
+
+    private boolean mayHaveBody(int code) {
+        return request.method() != HttpMethod.HEAD && code != 204 && code != 304;
+    }
+
+    void onBackendReadComplete() {
+        if (done) {
+            return;
+        }
+        if (responseStarted) {
+            client.ctx().flush();
+        }
+        if (client.ctx().channel().isWritable()) {
+            channel.read();
+        } else {
+            pendingBackendRead = true;
+        }
+    }
+
+    /** The client channel can take more: resume reading the response. */
+    public void onClientWritable() {
+        if (pendingBackendRead && !done && channel != null) {
+            pendingBackendRead = false;
+            channel.read();
+        }
+    }
+
+    private void finish() {
+        done = true;
+        cancelTimer();
+        releaseBuffers();
+        endAttempt(status >= 500);
+        handler.unbind();
+        if (backendReusable && requestComplete && channel.isActive()) {
+            connections.release(backend, channel);
+        } else {
+            channel.close();
+        }
+        channel = null;
+        client.exchangeFinished(requestComplete);
+    }
+
+    // ---------------------------------------------------------------- failures
+
+    /** The backend connection closed or failed while this exchange owned it. */
+    void onBackendClosed(Throwable cause) {
+        if (done) {
+            return;
+        }
+        channel = null;
+        handler = null;
+        cancelTimer();
+        endAttempt(true);
+        if (responseStarted) {
+            done = true;
+            releaseBuffers();
+            client.exchangeBroken();
+            return;
+        }
+        retryOrFail(idempotent && canReplay(), HttpResponseStatus.BAD_GATEWAY);
+    }
+
+    private void onResponseTimeout() {
+        responseTimer = null;
+        if (done || responseStarted) {
+            return;
+        }
+        abortBackend();
+        endAttempt(true);
+        fail(HttpResponseStatus.GATEWAY_TIMEOUT);
+    }
+
+    private void retryOrFail(boolean retryable, HttpResponseStatus otherwise) {
+        failedBackend = backend;
+        backend = null;
+        if (retryable && retriesLeft > 0) {
+            retriesLeft--;
+            events.retried(pool);
+            attempt();
+        } else {
+            fail(otherwise);
+        }
+    }
+
+    private void fail(HttpResponseStatus answer) {
+        done = true;
+        cancelTimer();
+        releaseBuffers();
+        if (backendCounted) {
+            endAttempt(false);
+        }
+        status = answer.code();
+        client.exchangeFailed(answer, requestComplete);
+    }
+
+    /** The client went away: stop everything, close the backend connection (its state is unknown). */
+    public void clientClosed() {
+        if (done) {
+            return;
+        }
+        done = true;
+        cancelTimer();
+        releaseBuffers();
+        abortBackend();
+        if (backendCounted) {
+            endAttempt(false);
+        }
+    }
+
+    private void abortBackend() {
+        if (channel != null) {
+            handler.unbind();
+            channel.close();
+            channel = null;
+            handler = null;
+        }
+    }
+
+    /** Counts the end of the current attempt on its backend, once. */
+    private void endAttempt(boolean failure) {
+        if (!backendCounted) {
+            return;
+        }
+        backendCounted = false;
+        backend.stats().requestEnded(System.nanoTime() - startNanos, failure);
+        events.backendResult(backend, failure);
+    }
+
+    private void cancelTimer() {
+        if (responseTimer != null) {
+            responseTimer.cancel(false);
+            responseTimer = null;
+        }
+    }
+
+    private void releaseReplay() {
+        if (replay != null) {
+            HttpContent piece;
+            while ((piece = replay.poll()) != null) {
+                piece.release();
+            }
+            replay = null;
+        }
+    }
+
+    private void releaseBuffers() {
+        releaseReplay();
+        if (pending != null) {
+            HttpContent piece;
+            while ((piece = pending.poll()) != null) {
+                piece.release();
+            }
+        }
+    }
+}
