@@ -1,0 +1,37 @@
+package io.fulcrum.admin.server;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+
+/**
+ * Gathers an admin request whole (admin bodies are small) up to a limit, and answers a larger one
+ * with a 413 in the API's error format, then closes: the client may still be sending the body, and
+ * there is no way to find the next request in the stream. Event-loop confined, like every handler.
+ */
+final class JsonLimitAggregator extends HttpObjectAggregator {
+
+    JsonLimitAggregator(int maxContentLength) {
+        super(maxContentLength);
+    }
+
+    @Override
+    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+        byte[] body = AdminJson.bytes(AdminJson.error("payload too large",
+                "admin request bodies are limited to " + maxContentLength() + " bytes"));
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Unpooled.wrappedBuffer(body));
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, AdminResponse.JSON);
+        res.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+    }
+}
