@@ -47,6 +47,8 @@ public final class AdminServer implements AutoCloseable {
     /** Pending admin calls beyond this are answered 503 instead of piling up behind a slow one. */
     static final int MAX_QUEUED_CALLS = 64;
     private static final int IDLE_SECONDS = 60;
+    /** The one thread every {@link AdminService} call runs on. */
+    public static final String WORKER_THREAD = "fulcrum-admin-worker";
 
     private final EventLoopGroup group;
     private final ExecutorService worker;
@@ -76,7 +78,11 @@ public final class AdminServer implements AutoCloseable {
                     + "or admin.token-file), or bind admin.bind to 127.0.0.1");
         }
         ThreadPoolExecutor worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(MAX_QUEUED_CALLS), new DefaultThreadFactory("fulcrum-admin-worker", true));
+                new ArrayBlockingQueue<>(MAX_QUEUED_CALLS), runnable -> {
+                    Thread t = new Thread(runnable, WORKER_THREAD);
+                    t.setDaemon(true);
+                    return t;
+                });
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("fulcrum-admin", true),
                 NioIoHandler.newFactory());
         AdminDispatcher dispatcher = new AdminDispatcher(service, worker);
