@@ -59,6 +59,9 @@ class AdminServerTest {
         assertEquals(200, r.statusCode());
         assertEquals("ok\n", r.body());
         assertEquals(405, http.send("POST", "/healthz", "{}", null).statusCode());
+        HttpResponse<String> head = http.send("HEAD", "/healthz", null, null);
+        assertEquals(200, head.statusCode());
+        assertEquals("", head.body());
     }
 
     @Test
@@ -331,6 +334,20 @@ class AdminServerTest {
         HttpResponse<String> r = http.send("POST", "/api/v1/pools/web/backends", big);
         assertEquals(413, r.statusCode());
         assertEquals("payload too large", AdminHttp.json(r).get("error").asText());
+    }
+
+    @Test
+    void bodyOverOneMebibyteAnnouncedWithExpectContinueIs413WithoutReadingIt() throws IOException {
+        String request = "POST /api/v1/pools/web/backends HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
+                + "\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: 2000000\r\n\r\n";
+        try (Socket s = new Socket("127.0.0.1", server.localAddress().getPort())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(all.startsWith("HTTP/1.1 413 "), all);
+            assertTrue(all.contains("\"error\":\"payload too large\""), all);
+        }
     }
 
     @Test
