@@ -10,8 +10,10 @@ import java.util.concurrent.CompletableFuture;
  *                in flight)
  * @param drained completes with the backend's view once its in-flight count reached 0 (state
  *                DRAINED), on whatever thread noticed it; completes exceptionally with an
- *                {@link AdminException} if the drain ends otherwise (the backend was re-enabled or
- *                removed by force). The admin server never cancels it and never blocks on it.
+ *                {@link AdminException} if the drain ends otherwise: 409 {@code drain cancelled} when
+ *                the backend was made active or disabled, 404 {@link AdminException#unknownBackend}
+ *                when it was removed by force; a waiting {@code ?wait=} call answers that refusal.
+ *                The admin server never cancels it and never blocks on it.
  */
 public record DrainStarted(BackendView backend, CompletableFuture<BackendView> drained) {
 

@@ -76,7 +76,13 @@ public final class StateStore {
         }
     }
 
-    /** Replaces the state file with {@code state}, atomically and durably, before returning. */
+    /**
+     * Replaces the state file with {@code state}, atomically and durably, before returning.
+     *
+     * @throws StateFileException when the new content could not be put in place (the old file is
+     *         intact), or, rarely, when the rename succeeded but the folder could not be synced (the
+     *         new content is then in place but might not survive a power loss)
+     */
     public synchronized void save(RuntimeState state) throws StateFileException {
         byte[] bytes = StateFileFormat.encode(state);
         Path dir = file.getParent();
