@@ -54,7 +54,7 @@ public final class LoadReportParser {
         if (body.isEmpty()) {
             throw new MalformedReportException("TEXT report without fields");
         }
-        for (String pair : body.split(",")) {
+        for (String pair : body.split(",", -1)) {
             String p = pair.strip();
             int eq = p.indexOf('=');
             if (eq <= 0) {
