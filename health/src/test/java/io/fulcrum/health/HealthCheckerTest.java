@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.fulcrum.health.report.AgentState;
 import io.fulcrum.health.report.LoadReport;
 import java.net.InetAddress;
@@ -22,6 +25,7 @@ import java.util.OptionalLong;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** The checker against real loopback servers, with 50 ms probe intervals. */
 class HealthCheckerTest {
@@ -116,8 +120,18 @@ class HealthCheckerTest {
             backend.loadHeader.set("JSON {\"cpu_utilization\":0.9,\"named_metrics\":{\"connections\":3}}");
             Poll.until(() -> l.reports.get(l.reports.size() - 1).cpuUtilization() == 0.9, WAIT, "a JSON report");
 
-            backend.loadHeader.set("TEXT cpu_utilization=lots");
-            Poll.until(() -> checker.malformedReports() >= 3, WAIT, "malformed reports counted");
+            ListAppender<ILoggingEvent> logged = new ListAppender<>();
+            logged.start();
+            Logger logger = (Logger) LoggerFactory.getLogger(HealthChecker.class);
+            logger.addAppender(logged);
+            try {
+                backend.loadHeader.set("TEXT cpu_utilization=lots");
+                Poll.until(() -> checker.malformedReports() >= 3, WAIT, "malformed reports counted");
+            } finally {
+                logger.detachAppender(logged);
+            }
+            assertEquals(1, logged.list.stream().filter(e -> e.getFormattedMessage().contains("malformed")).count(),
+                    "at most one log line per target per minute, however many are counted");
             assertEquals(UP, checker.status(backend.id()), "a malformed report never fails the probe");
             assertTrue(l.transitions.isEmpty());
         }
