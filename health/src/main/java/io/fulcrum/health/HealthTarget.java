@@ -1,0 +1,26 @@
+package io.fulcrum.health;
+
+import java.net.InetSocketAddress;
+
+/**
+ * A target to probe.
+ *
+ * @param id            the backend id, {@code host:port}; also sent as the http probe's {@code Host}
+ * @param address       resolved address to connect to (the checker never resolves names)
+ * @param settings      how to probe it
+ * @param initialStatus UP for backends from the config file (assumed up until probes say otherwise),
+ *                      UNKNOWN for backends added at runtime (they need {@code rise} passes)
+ * @param listener      told of transitions, load reports and agent replies, on the checker's loop
+ */
+public record HealthTarget(String id, InetSocketAddress address, ProbeSettings settings, HealthStatus initialStatus,
+                           HealthListener listener) {
+
+    public HealthTarget {
+        if (id == null || address == null || settings == null || initialStatus == null || listener == null) {
+            throw new IllegalArgumentException("health target fields must not be null");
+        }
+        if (address.isUnresolved()) {
+            throw new IllegalArgumentException("health target address must be resolved: " + address);
+        }
+    }
+}

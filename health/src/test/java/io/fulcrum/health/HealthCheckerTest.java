@@ -1,0 +1,229 @@
+package io.fulcrum.health;
+
+import static io.fulcrum.health.HealthStatus.DOWN;
+import static io.fulcrum.health.HealthStatus.UNKNOWN;
+import static io.fulcrum.health.HealthStatus.UP;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.fulcrum.health.report.AgentState;
+import io.fulcrum.health.report.LoadReport;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/** The checker against real loopback servers, with 50 ms probe intervals. */
+class HealthCheckerTest {
+
+    private static final Duration INTERVAL = Duration.ofMillis(50);
+    /** Generous: a cold JVM on a busy 2-core machine can take tens of ms over its first probe. */
+    private static final Duration TIMEOUT = Duration.ofMillis(500);
+    private static final Duration WAIT = Duration.ofSeconds(5);
+
+    private final HealthChecker checker = new HealthChecker(new Random(7));
+
+    @AfterEach
+    void close() {
+        checker.close();
+    }
+
+    private static ProbeSettings http(int rise, int fall) {
+        return new ProbeSettings(ProbeType.HTTP, "/healthz", INTERVAL, TIMEOUT, rise, fall, 0);
+    }
+
+    private static ProbeSettings tcp() {
+        return new ProbeSettings(ProbeType.TCP, "/", INTERVAL, TIMEOUT, 2, 2, 0);
+    }
+
+    @Test
+    void httpProbeFallsAfterFallFailuresAndRisesAfterRisePasses() throws Exception {
+        try (TestHttpBackend backend = new TestHttpBackend()) {
+            RecordingListener l = new RecordingListener();
+            checker.register(new HealthTarget(backend.id(), backend.address(), http(2, 3), UP, l));
+            Poll.until(() -> backend.requests.get() >= 2, WAIT, "first probes");
+            assertEquals(UP, checker.status(backend.id()));
+            assertEquals(backend.id(), backend.lastHost.get(), "Host: the backend address");
+            assertEquals("fulcrum-health", backend.lastUserAgent.get());
+            assertEquals("/healthz", backend.lastUri.get());
+            assertTrue(l.transitions.isEmpty(), "a passing backend that starts UP says nothing");
+
+            backend.status.set(503);
+            int before = backend.requests.get();
+            Poll.until(() -> checker.status(backend.id()) == DOWN, WAIT, "DOWN");
+            assertTrue(backend.requests.get() - before >= 3, "at least fall = 3 failing probes");
+
+            backend.status.set(302); // 3xx passes too
+            Poll.until(() -> l.transitions.size() == 2, WAIT, "UP again");
+            assertEquals(UP, checker.status(backend.id()));
+            assertEquals(List.of(UP, DOWN), l.transitions.stream().map(RecordingListener.Transition::from).toList());
+            assertEquals(List.of(DOWN, UP), l.transitions.stream().map(RecordingListener.Transition::to).toList());
+            assertTrue(l.threads.stream().allMatch(t -> t.startsWith("fulcrum-health")), "" + l.threads);
+            // probe connections are closed after each probe: none stays open for long
+            Poll.until(() -> backend.openConnections.get() <= 1, WAIT, "probe connections closed");
+        }
+    }
+
+    @Test
+    void tcpProbeBringsARuntimeTargetUpThenDownWhenTheListenerGoes() throws Exception {
+        ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), socket.getLocalPort());
+        RecordingListener l = new RecordingListener();
+        String id = "127.0.0.1:" + socket.getLocalPort();
+        checker.register(new HealthTarget(id, address, tcp(), UNKNOWN, l));
+        assertEquals(UNKNOWN, checker.status(id), "a runtime backend waits for rise passes");
+        Poll.until(() -> checker.status(id) == UP, WAIT, "UP after rise");
+        socket.close();
+        Poll.until(() -> l.transitions.size() == 2, WAIT, "DOWN after the port closed");
+        assertEquals(List.of(UP, DOWN), l.transitions.stream().map(RecordingListener.Transition::to).toList());
+    }
+
+    @Test
+    void aBackendThatNeverAnswersTimesOut() throws Exception {
+        // accepts (the kernel backlog does) but never answers the GET
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), silent.getLocalPort());
+            RecordingListener l = new RecordingListener();
+            ProbeSettings s = new ProbeSettings(ProbeType.HTTP, "/healthz", INTERVAL, Duration.ofMillis(100), 1, 2, 0);
+            checker.register(new HealthTarget("silent", address, s, UP, l));
+            Poll.until(() -> checker.status("silent") == DOWN, WAIT, "DOWN by timeout");
+        }
+    }
+
+    @Test
+    void loadReportsReachTheListenerAndMalformedOnesAreCountedNotFatal() throws Exception {
+        try (TestHttpBackend backend = new TestHttpBackend()) {
+            backend.loadHeader.set("TEXT cpu_utilization=0.42, mem_utilization=0.30, rps_fractional=120.0, "
+                    + "named_metrics.connections=17");
+            RecordingListener l = new RecordingListener();
+            checker.register(new HealthTarget(backend.id(), backend.address(), http(2, 2), UP, l));
+            Poll.until(() -> !l.reports.isEmpty(), WAIT, "a load report");
+            LoadReport r = l.reports.get(0);
+            assertEquals(0.42, r.cpuUtilization());
+            assertEquals(OptionalLong.of(17), r.connections());
+            assertTrue(r.receivedAtNanos() <= System.nanoTime());
+
+            backend.loadHeader.set("JSON {\"cpu_utilization\":0.9,\"named_metrics\":{\"connections\":3}}");
+            Poll.until(() -> l.reports.get(l.reports.size() - 1).cpuUtilization() == 0.9, WAIT, "a JSON report");
+
+            ListAppender<ILoggingEvent> logged = new ListAppender<>();
+            logged.start();
+            Logger logger = (Logger) LoggerFactory.getLogger(HealthChecker.class);
+            logger.addAppender(logged);
+            try {
+                backend.loadHeader.set("TEXT cpu_utilization=lots");
+                Poll.until(() -> checker.malformedReports() >= 3, WAIT, "malformed reports counted");
+            } finally {
+                logger.detachAppender(logged);
+            }
+            assertEquals(1, logged.list.stream().filter(e -> e.getFormattedMessage().contains("malformed")).count(),
+                    "at most one log line per target per minute, however many are counted");
+            assertEquals(UP, checker.status(backend.id()), "a malformed report never fails the probe");
+            assertTrue(l.transitions.isEmpty());
+        }
+    }
+
+    @Test
+    void agentRepliesReachTheListenerAndAgentDownOverridesTheProbes() throws Exception {
+        try (TestHttpBackend backend = new TestHttpBackend(); TestAgent agent = new TestAgent()) {
+            agent.reply.set("drain 50%\n");
+            RecordingListener l = new RecordingListener();
+            ProbeSettings s = new ProbeSettings(ProbeType.HTTP, "/healthz", INTERVAL, TIMEOUT, 2, 2, agent.port());
+            checker.register(new HealthTarget(backend.id(), backend.address(), s, UP, l));
+            Poll.until(() -> !l.agentReplies.isEmpty(), WAIT, "an agent reply");
+            assertEquals(OptionalInt.of(50), l.agentReplies.get(0).weightPercent());
+            assertEquals(Optional.of(AgentState.DRAIN), l.agentReplies.get(0).state());
+            assertEquals(UP, checker.status(backend.id()), "drain is the proxy's business, not health");
+
+            agent.reply.set("down # disk full"); // no end of line: the agent just closes
+            Poll.until(() -> checker.status(backend.id()) == DOWN, WAIT, "agent down");
+            agent.reply.set("up 100%\n");
+            Poll.until(() -> checker.status(backend.id()) == UP, WAIT, "agent up");
+
+            agent.reply.set("sideways\n");
+            long malformed = checker.malformedReports();
+            Poll.until(() -> checker.malformedReports() > malformed, WAIT, "malformed agent reply counted");
+            assertEquals(UP, checker.status(backend.id()));
+        }
+    }
+
+    @Test
+    void anEjectionHoldsUntilItsTimeHasPassedThenRisePassesBringItBack() throws Exception {
+        try (TestHttpBackend backend = new TestHttpBackend()) {
+            RecordingListener l = new RecordingListener();
+            checker.register(new HealthTarget(backend.id(), backend.address(), http(2, 3), UP, l));
+            Poll.until(() -> backend.requests.get() >= 1, WAIT, "probing");
+            Duration ejection = Duration.ofMillis(400);
+            long ejectedAt = System.nanoTime();
+            assertTrue(checker.eject(backend.id(), ejection));
+            Poll.until(() -> checker.status(backend.id()) == DOWN, WAIT, "ejected");
+            Poll.until(() -> l.transitions.size() == 2, WAIT, "back after the ejection");
+            long upAt = l.transitions.get(l.transitions.size() - 1).atNanos();
+            // rise = 2 passes, both after the ejection ends: not before 400 ms, and the probes passed all along
+            assertTrue(upAt - ejectedAt >= ejection.toNanos(), "came back after " + (upAt - ejectedAt) / 1e6 + " ms");
+            assertEquals(List.of(DOWN, UP), l.transitions.stream().map(RecordingListener.Transition::to).toList());
+        }
+    }
+
+    @Test
+    void ejectingAnUnprobedTargetRestoresItWhenTheTimeIsUp() {
+        RecordingListener l = new RecordingListener();
+        ProbeSettings none = new ProbeSettings(ProbeType.NONE, "/", INTERVAL, TIMEOUT, 2, 2, 0);
+        checker.register(new HealthTarget("n", new InetSocketAddress(InetAddress.getLoopbackAddress(), 9), none,
+                UP, l));
+        checker.eject("n", Duration.ofMillis(100));
+        Poll.until(() -> l.transitions.size() == 2, WAIT, "down and back");
+        assertEquals(List.of(DOWN, UP), l.transitions.stream().map(RecordingListener.Transition::to).toList());
+    }
+
+    @Test
+    void updateKeepsStateAndUnregisterStopsProbing() throws Exception {
+        try (TestHttpBackend backend = new TestHttpBackend(); TestHttpBackend clock = new TestHttpBackend()) {
+            RecordingListener l = new RecordingListener();
+            checker.register(new HealthTarget(backend.id(), backend.address(), http(2, 2), UNKNOWN, l));
+            Poll.until(() -> l.transitions.size() == 1, WAIT, "UP");
+            assertTrue(checker.update(backend.id(), tcp()));
+            int httpRequests = backend.requests.get();
+            int accepted = backend.acceptedConnections.get();
+            Poll.until(() -> backend.acceptedConnections.get() >= accepted + 4, WAIT, "tcp probing");
+            assertTrue(backend.requests.get() <= httpRequests + 1, "tcp probes send no request (one http probe"
+                    + " may have been in flight at the update)");
+            assertEquals(UP, checker.status(backend.id()));
+            assertEquals(1, l.transitions.size(), "only UNKNOWN -> UP; the reload caused no transition");
+
+            assertTrue(checker.unregister(backend.id()));
+            assertNull(checker.status(backend.id()));
+            assertFalse(checker.unregister(backend.id()));
+            assertFalse(checker.update(backend.id(), tcp()));
+            // A second target is the clock: once it has been probed 5 more times, the removed one would have been too.
+            checker.register(new HealthTarget(clock.id(), clock.address(), http(1, 1), UP, new RecordingListener()));
+            int acceptedAtRemoval = backend.acceptedConnections.get();
+            Poll.until(() -> clock.requests.get() >= 5, WAIT, "the clock target probed");
+            assertTrue(backend.acceptedConnections.get() <= acceptedAtRemoval + 1, "probing stopped");
+
+            assertThrows(IllegalArgumentException.class, () -> checker.register(
+                    new HealthTarget(clock.id(), clock.address(), http(1, 1), UP, new RecordingListener())));
+        }
+    }
+
+    @Test
+    void aClosedCheckerRefusesTargets() {
+        checker.close();
+        assertThrows(IllegalStateException.class, () -> checker.register(new HealthTarget("c",
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 9), tcp(), UP, new RecordingListener())));
+    }
+}
