@@ -96,7 +96,7 @@ final class ListenerReader {
             }
             out.add(new RouteConfig(host, prefix, pool));
         }
-        return out;
+        return List.copyOf(out);
     }
 
     private TlsConfig tls(Section t) {

@@ -109,7 +109,7 @@ final class PoolReader {
             Integer weight = b.integer("weight", 1, 1000);
             out.add(new BackendConfig(address, weight == null ? 0 : weight));
         }
-        return out;
+        return List.copyOf(out);
     }
 
     private static HealthConfig health(Section h) {
