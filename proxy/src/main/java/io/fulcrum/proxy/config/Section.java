@@ -104,6 +104,11 @@ final class Section {
 
     /** A size in bytes ({@code 16384}, {@code 16k}, {@code 1MiB}) in {@code min..max}. */
     Long bytes(String key, long min, long max) {
+        ConfigValue v = value(key);
+        if (v != null && v.valueType() == ConfigValueType.NUMBER) {
+            // A plain number: checked as one, so -1 says "must be at least 0" rather than "not a size".
+            return wholeNumber(key, min, max);
+        }
         Long n = convert(key, "a size in bytes such as 16384 or 16k", Config::getBytes);
         return n == null || !inRange(key, n, min, max) ? null : n;
     }

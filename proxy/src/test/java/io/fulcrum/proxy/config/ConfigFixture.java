@@ -53,8 +53,8 @@ final class ConfigFixture {
 
     /**
      * A valid config with one listener "web" routing to pool "web" with one backend, into which a
-     * test splices its lines: {@code pool} goes inside pool web from line 11 on, and {@code top}, after
-     * the pools block, from line 14 + (lines of pool) on.
+     * test splices its lines: {@code pool} goes inside pool web from line 12 on (after, so overriding,
+     * its backends), and {@code top}, after the pools block, from line 14 + (lines of pool) on.
      * <pre>
      * 1 fulcrum {
      * 2   listeners = [
@@ -66,7 +66,7 @@ final class ConfigFixture {
      * 8   ]
      * 9   pools {
      * 10    web {
-     * 11      backends = [ { address = "127.0.0.1:9001" } ]   (when pool is "")
+     * 11      backends = [ { address = "127.0.0.1:9001" } ]
      * </pre>
      */
     static String base(String pool, String top) {
@@ -81,8 +81,8 @@ final class ConfigFixture {
                   ]
                   pools {
                     web {
-                """ + pool + """
                       backends = [ { address = "127.0.0.1:9001" } ]
+                """ + pool + """
                     }
                   }
                 """ + top + """
