@@ -17,13 +17,15 @@ record Location(String source, int line, String text) {
             return new Location("(unknown)", 0, "(unknown)");
         }
         int line = Math.max(origin.lineNumber(), 0);
-        if (origin.filename() != null) {
-            String file = origin.filename();
-            return new Location(file, line, line > 0 ? file + ":" + line : file);
-        }
+        // A class-path resource also has a filename (or URL) when it comes from a folder or jar: it
+        // is still a built-in default, so that is checked first.
         if (origin.resource() != null) {
             String res = origin.resource();
             return new Location(res, line, "default (" + (line > 0 ? res + ":" + line : res) + ")");
+        }
+        if (origin.filename() != null) {
+            String file = origin.filename();
+            return new Location(file, line, line > 0 ? file + ":" + line : file);
         }
         if (origin.url() != null) {
             String url = origin.url().toString();
