@@ -174,7 +174,11 @@ public final class ConfigLoader {
     /** A syntax or I/O error: HOCON stops at the first one in a file, so there is one to report. */
     private static InvalidConfigException parseFailure(ConfigException e, String shown) {
         ConfigErrors errors = new ConfigErrors();
-        if (e.origin() != null) {
+        if (e instanceof ConfigException.IO) {
+            // The main file was checked before parsing, so this is an include(required(...)) that cannot
+            // be read; its origin would name the class path, where the includer looked last.
+            errors.addForFile(shown, "cannot read an included file: " + strip(e));
+        } else if (e.origin() != null) {
             errors.add(e.origin(), e instanceof ConfigException.Parse ? "syntax error" : "error", strip(e));
         } else {
             errors.addForFile(shown, strip(e));

@@ -77,7 +77,7 @@ final class PoolReader {
         if (text == null) {
             return consistent ? Optional.of(new HashKeyConfig(HashKeyConfig.Kind.CLIENT_IP, "")) : Optional.empty();
         }
-        if (strategy != null && !consistent) {
+        if (strategy != null && Strategies.isKnown(strategy) && !consistent) {
             s.error("hash-key", "only strategy consistent-hash uses a hash-key (this pool's strategy is " + strategy + ")");
             return Optional.empty();
         }

@@ -3,6 +3,7 @@ package io.fulcrum.proxy.config;
 import static io.fulcrum.proxy.config.ConfigFixture.base;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -87,6 +88,22 @@ class SourceErrorsTest {
         assertEquals(List.of(
                 dir.resolve("conf.d/pools.conf") + ":3: fulcrum.pools.web.backends[0].weight: must be 1..1000, got 0",
                 main + ":4: fulcrum.threads: must be 0..4096, got -3"), e.errors());
+    }
+
+    @Test
+    void aRequiredIncludeThatIsMissingIsAnError() {
+        ConfigFixture f = new ConfigFixture(dir, Map.of());
+        List<String> errors = f.errors("include required(\"missing.conf\")\n" + base("", ""));
+        assertEquals(1, errors.size(), errors.toString());
+        assertTrue(errors.get(0).startsWith(f.path("f.conf") + ": cannot read an included file: "), errors.get(0));
+        assertTrue(errors.get(0).contains("missing.conf"), errors.get(0));
+    }
+
+    @Test
+    void anIncludeInsideTheRootMergesThere() throws Exception {
+        ConfigFixture f = new ConfigFixture(dir, Map.of());
+        f.write("threads.conf", "threads = 3\n");
+        assertEquals(3, f.load(base("", "  include \"threads.conf\"\n")).threads());
     }
 
     @Test
