@@ -7,6 +7,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -35,6 +36,8 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
 
     private static final Logger log = LoggerFactory.getLogger(ClientHandler.class);
 
+    static final int LINGER_SECONDS = 2;
+
     private final ListenerContext listener;
     private ChannelHandlerContext ctx;
     private Exchange exchange;
@@ -46,6 +49,8 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     private ScheduledFuture<?> headerTimer;
     /** A read() was asked for and no message came yet. */
     private boolean wantRead;
+    /** Answered and closing: whatever still arrives is dropped. */
+    private boolean lingering;
 
     public ClientHandler(ListenerContext listener) {
         this.listener = listener;
@@ -82,6 +87,10 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         wantRead = false;
+        if (lingering) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         if (msg instanceof HttpRequest request) {
             try {
                 onRequest(request);
@@ -146,7 +155,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
      */
     private void answerLocally(HttpResponseStatus status, boolean close, boolean discard) {
         boolean end = close || !keepAlive;
-        LocalResponses.send(ctx, status, end);
+        answer(status, end);
         if (!end && discard) {
             discarding = true;
             requestRead();
@@ -160,6 +169,32 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
         }
         awaitingHead = true;
         requestRead();
+    }
+
+    /** Writes one of Fulcrum's own answers; with {@code close}, the connection then ends gently. */
+    private void answer(HttpResponseStatus status, boolean close) {
+        if (!close) {
+            ctx.writeAndFlush(LocalResponses.build(status, false));
+            return;
+        }
+        lingering = true;
+        ctx.writeAndFlush(LocalResponses.build(status, true)).addListener(f -> lingerThenClose());
+    }
+
+    /**
+     * The client may still be sending (a body we refused, the rest of a malformed request). Closing a
+     * socket with unread input makes the kernel reset it, which can destroy our answer before the
+     * client reads it. So: shut our side (the client reads the answer, then EOF), read and drop what
+     * still comes, and close when the client does or after {@link #LINGER_SECONDS} (NGINX's lingering close).
+     */
+    private void lingerThenClose() {
+        if (ctx.channel() instanceof DuplexChannel duplex && ctx.channel().isActive()) {
+            duplex.shutdownOutput();
+            ctx.channel().config().setAutoRead(true);
+            ctx.executor().schedule(() -> ctx.close(), LINGER_SECONDS, TimeUnit.SECONDS);
+        } else {
+            ctx.close();
+        }
     }
 
     /**
@@ -208,7 +243,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     public void exchangeFailed(HttpResponseStatus status, boolean requestFullyRead) {
         exchange = null;
         boolean close = !requestFullyRead || !keepAlive || shuttingDown;
-        LocalResponses.send(ctx, status, close);
+        answer(status, close);
         if (!close) {
             awaitingHead = true;
             requestRead();
@@ -239,7 +274,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     private void headerTimedOut() {
         headerTimer = null;
         if (awaitingHead && ctx.channel().isActive()) {
-            LocalResponses.send(ctx, HttpResponseStatus.REQUEST_TIMEOUT, true);
+            answer(HttpResponseStatus.REQUEST_TIMEOUT, true);
         }
     }
 

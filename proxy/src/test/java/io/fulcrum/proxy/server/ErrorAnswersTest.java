@@ -96,6 +96,15 @@ class ErrorAnswersTest {
     }
 
     @Test
+    void refusedBodyStillGetsItsAnswerWhileTheClientKeepsSending() throws Exception {
+        // 200 KB sent after a head announcing them, over a 1000-byte limit: the client is mid-write when
+        // Fulcrum answers 413; the lingering close drains the rest so the answer is not lost to a reset.
+        String answer = exchange("POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 200000\r\n\r\n" + "x".repeat(200_000));
+        assertTrue(answer.startsWith("HTTP/1.1 413"), answer);
+        assertEquals(0, backend.requestCount());
+    }
+
+    @Test
     void noBackendIs503WithRetryAfter() throws Exception {
         String answer = exchange("GET /empty/x HTTP/1.1\r\nHost: h\r\n\r\n");
         assertTrue(answer.startsWith("HTTP/1.1 503"), answer);
