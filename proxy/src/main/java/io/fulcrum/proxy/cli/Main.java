@@ -154,7 +154,7 @@ public final class Main {
                     line.append(String.format(Locale.ROOT, "  %s %d (cpu %.2f)", b.name(), now - last[i], b.cpu()));
                     last[i] = now;
                 }
-                daemon.pools().values().forEach(p -> line.append("\n  pool ").append(p.name())
+                daemon.pools().all().forEach(p -> line.append("\n  pool ").append(p.name())
                         .append(" effective weights:").append(weights(p)));
                 out.println(line);
             });

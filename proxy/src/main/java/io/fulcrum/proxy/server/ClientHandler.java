@@ -1,5 +1,6 @@
 package io.fulcrum.proxy.server;
 
+import io.fulcrum.proxy.backend.Backend;
 import io.fulcrum.proxy.backend.BackendPool;
 import io.fulcrum.proxy.upstream.ClientSide;
 import io.fulcrum.proxy.upstream.Exchange;
@@ -47,10 +48,15 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     private boolean shuttingDown;
     private boolean awaitingHead = true;
     private ScheduledFuture<?> headerTimer;
+    /** The request being served: when its head arrived and where it was routed, for requestDone. */
+    private long requestStart;
+    private BackendPool requestPool;
     /** A read() was asked for and no message came yet. */
     private boolean wantRead;
     /** Answered and closing: whatever still arrives is dropped. */
     private boolean lingering;
+    /** Counted in the connection limits (a connection over max-connections never is). */
+    private boolean counted;
 
     public ClientHandler(ListenerContext listener) {
         this.listener = listener;
@@ -68,13 +74,18 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
             ctx.close();
             return;
         }
+        counted = true;
+        listener.connectionOpened();
         ctx.fireChannelActive();
         requestRead();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        listener.clients().closed();
+        if (counted) {
+            listener.clients().closed();
+            listener.connectionClosed();
+        }
         cancelHeaderTimer();
         if (exchange != null) {
             Exchange e = exchange;
@@ -120,6 +131,8 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     private void onRequest(HttpRequest request) {
         cancelHeaderTimer();
         awaitingHead = false;
+        requestStart = System.nanoTime();
+        requestPool = null;
         HttpResponseStatus problem = RequestChecks.problem(request, listener.limits());
         if (problem != null) {
             // Malformed: framing cannot be trusted, so the connection ends with the answer.
@@ -136,6 +149,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
             answerLocally(HttpResponseStatus.NOT_FOUND, hasBody, !hasBody);
             return;
         }
+        requestPool = pool;
         boolean expectContinue = HttpUtil.is100ContinueExpected(request);
         headers.remove(HttpHeaderNames.EXPECT);
         ForwardingHeaders.stripHopByHop(headers);
@@ -155,6 +169,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
      */
     private void answerLocally(HttpResponseStatus status, boolean close, boolean discard) {
         boolean end = close || !keepAlive;
+        requestDone(null, status.code());
         answer(status, end);
         if (!end && discard) {
             discarding = true;
@@ -217,6 +232,10 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
+    private void requestDone(Backend backend, int status) {
+        listener.events().requestDone(listener.name(), requestPool, backend, status, System.nanoTime() - requestStart);
+    }
+
     // ---------------------------------------------------------------- ClientSide, for the exchange
 
     @Override
@@ -231,6 +250,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
 
     @Override
     public void exchangeFinished(boolean requestFullyRead) {
+        requestDone(exchange.backend(), exchange.status());
         exchange = null;
         if (!requestFullyRead) {
             closeAfterFlush();
@@ -242,6 +262,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     @Override
     public void exchangeFailed(HttpResponseStatus status, boolean requestFullyRead) {
         exchange = null;
+        requestDone(null, status.code());
         boolean close = !requestFullyRead || !keepAlive || shuttingDown;
         answer(status, close);
         if (!close) {
@@ -252,6 +273,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
 
     @Override
     public void exchangeBroken() {
+        requestDone(exchange.backend(), exchange.status());
         exchange = null;
         ctx.close();
     }
