@@ -1,0 +1,150 @@
+package io.fulcrum.proxy.lb;
+
+import io.fulcrum.proxy.backend.Backend;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * {@code consistent-hash}: a hash ring with virtual nodes (ketama) and bounded loads (Mirrokni et al.,
+ * "Consistent Hashing with Bounded Loads", as in HAProxy's {@code hash-balance-factor} and Envoy's
+ * {@code hash_balance_factor}).
+ *
+ * <p>Ring: each backend owns {@link #POINTS_PER_WEIGHT_100} points per 100 of its configured weight,
+ * at {@code hash(id, i)}. A request's key (see {@link HashKeys}) goes to the owner of the first point
+ * at or after it. The points depend only on a backend's own id and weight, so adding a 4th backend to 3
+ * moves only the keys that now fall on its points (~1/4), and removing one moves only its own keys.
+ * The configured weight is used rather than the effective one: effective weights move with load
+ * reports, and every move would remap keys; load is handled by the bound below instead.
+ *
+ * <p>Bounded load: a backend may take the request only while its in-flight count is below
+ * ceil({@link #LOAD_FACTOR} × (total in-flight + 1) / n); otherwise the walk goes on clockwise to the
+ * next point's owner. Example: 3 backends, 11 in flight (a=6, b=3, c=2), a hot key on a:
+ * cap = ceil(1.25 × 12 / 3) = 5, a holds 6 → walk to the next owner, say c (2 < 5) → c. A key keeps its
+ * backend as long as that backend is not overloaded, and spills in a fixed order when it is.
+ *
+ * <p>Select path: one binary search over the ring, one in-flight read per candidate; the O(n) sum of
+ * in-flight counts is read only when the first candidate is busy (in-flight > 0), once per select.
+ * No shared write.
+ */
+public final class ConsistentHashStrategy implements Strategy {
+
+    /** Points per 100 of weight: 160 is ketama's (40 × 4), ~±8 % spread between equal backends. */
+    public static final int POINTS_PER_WEIGHT_100 = 160;
+    /** Envoy's default hash_balance_factor is 1.25 (125 %); so is ours. */
+    public static final double LOAD_FACTOR = 1.25;
+
+    @Override
+    public Selector build(List<Backend> backends) {
+        Backend[] array = Candidates.toArray(backends);
+        List<long[]> points = new ArrayList<>();
+        for (int owner = 0; owner < array.length; owner++) {
+            Backend b = array[owner];
+            long idHash = StableHash.addChars(StableHash.FNV_OFFSET, b.id(), 0, b.id().length());
+            int count = Math.max(1, (int) Math.round(POINTS_PER_WEIGHT_100 * b.weight() / 100.0));
+            for (int i = 0; i < count; i++) {
+                points.add(new long[] {pointHash(idHash, i), owner});
+            }
+        }
+        // Ties between equal points are broken by id, not by position in the pool, so the ring is the
+        // same whatever order the backends are listed in.
+        points.sort(Comparator.<long[]>comparingLong(p -> p[0]).thenComparing(p -> array[(int) p[1]].id()));
+        long[] hashes = new long[points.size()];
+        int[] owners = new int[points.size()];
+        for (int i = 0; i < hashes.length; i++) {
+            hashes[i] = points.get(i)[0];
+            owners[i] = (int) points.get(i)[1];
+        }
+        return new RingSelector(array, hashes, owners);
+    }
+
+    static long pointHash(long idHash, int replica) {
+        return StableHash.mix(StableHash.addChar(StableHash.addChar(idHash, '#'), (char) replica)
+                ^ ((long) replica << 32));
+    }
+
+    private static final class RingSelector implements Selector {
+        private final Backend[] backends;
+        private final long[] hashes;
+        private final int[] owners;
+
+        RingSelector(Backend[] backends, long[] hashes, int[] owners) {
+            this.backends = backends;
+            this.hashes = hashes;
+            this.owners = owners;
+        }
+
+        @Override
+        public Backend select(long hashKey, Predicate<Backend> accept) {
+            int pos = ceilingPoint(StableHash.mix(hashKey));
+            int n = backends.length;
+            long cap = -1; // computed on first need
+            Backend fallback = null;
+            // 8n points see all but ~e^-8 of the owners; past that, scan the pool once.
+            int walk = Math.min(hashes.length, 8 * n + 8);
+            for (int k = 0; k < walk; k++) {
+                Backend b = backends[owners[pos]];
+                if (accept.test(b)) {
+                    int load = b.stats().inFlight();
+                    if (load == 0) {
+                        return b;
+                    }
+                    if (cap < 0) {
+                        cap = capacity();
+                    }
+                    if (load < cap) {
+                        return b;
+                    }
+                    if (fallback == null) {
+                        fallback = b;
+                    }
+                }
+                if (++pos == hashes.length) {
+                    pos = 0;
+                }
+            }
+            int start = owners[pos];
+            for (int k = 0; k < n; k++) {
+                Backend b = backends[(start + k) % n];
+                if (accept.test(b)) {
+                    if (cap < 0) {
+                        cap = capacity();
+                    }
+                    if (b.stats().inFlight() < cap) {
+                        return b;
+                    }
+                    if (fallback == null) {
+                        fallback = b;
+                    }
+                }
+            }
+            // Every accepted backend is at the bound: overloading one beats refusing the request.
+            return fallback;
+        }
+
+        /** ceil(LOAD_FACTOR × (total in-flight + 1) / n): the in-flight count a backend must stay below. */
+        private long capacity() {
+            long total = 1;
+            for (Backend b : backends) {
+                total += b.stats().inFlight();
+            }
+            return (long) Math.ceil(LOAD_FACTOR * total / backends.length);
+        }
+
+        /** Index of the first point ≥ h, wrapping to 0 past the last one. */
+        private int ceilingPoint(long h) {
+            int lo = 0;
+            int hi = hashes.length;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (hashes[mid] < h) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo == hashes.length ? 0 : lo;
+        }
+    }
+}

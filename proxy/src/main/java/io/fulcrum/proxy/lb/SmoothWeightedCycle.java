@@ -1,0 +1,137 @@
+package io.fulcrum.proxy.lb;
+
+import io.fulcrum.proxy.backend.Backend;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/**
+ * NGINX's smooth weighted round-robin, computed once per build and then replayed by one shared
+ * counter, so selection needs no lock (NGINX updates its per-peer "current weights" under the
+ * upstream lock on every pick; here that loop runs in {@code build()} instead).
+ *
+ * <p>NGINX's step: every backend's current weight grows by its weight; the largest (first on ties)
+ * is picked and loses the total. Weights 5,1,1 (a,b,c), currents before → after each pick:
+ * <pre>
+ *   (5,1,1) a → (-2,1,1)   (3,2,2) a → (-4,2,2)   (1,3,3) b → (1,-4,3)   (6,-3,4) a → (-1,-3,4)
+ *   (4,-2,5) c → (4,-2,-2) (9,-1,-1) a → (2,-1,-1) (7,0,0) a → (0,0,0)    = a a b a c a a, then again
+ * </pre>
+ * The heaviest never gets a burst longer than its share forces: a run of a's has at most
+ * ceil(w_a / (total - w_a)) picks (here 5/2 → 3, and the longest run is 2).
+ *
+ * <p>The cycle is {@code sum(weights) / gcd} long. When that exceeds {@link #MAX_CYCLE} the weights
+ * are scaled down to fit (each share then off by at most one pick in its scaled weight) so that a
+ * pool of 300 backends with unrelated weights costs at most ~1 MB and tens of milliseconds to build.
+ *
+ * <p>Threading: immutable but for {@link #ticket}; {@link #next} is safe from any thread.
+ */
+final class SmoothWeightedCycle {
+
+    static final int MAX_CYCLE = 1 << 16;
+
+    private final Backend[] backends;
+    private final int[] weights;
+    /** One NGINX cycle as indices into {@link #backends}. */
+    private final int[] cycle;
+    private final AtomicInteger ticket = new AtomicInteger();
+
+    SmoothWeightedCycle(Backend[] backends, int[] weights) {
+        this.backends = backends;
+        this.weights = weights;
+        this.cycle = buildCycle(reduce(weights));
+    }
+
+    Backend backend(int index) {
+        return backends[index];
+    }
+
+    int weight(int index) {
+        return weights[index];
+    }
+
+    int size() {
+        return backends.length;
+    }
+
+    int cycleLength() {
+        return cycle.length;
+    }
+
+    /**
+     * The index of the next backend in smooth order that {@code accept} takes, or -1 when none does.
+     * One {@code getAndIncrement}. A refused pick walks on along the cycle (so a retry that avoids one
+     * backend still follows the weights) for up to n entries, then scans the backends in pool order.
+     */
+    int next(Predicate<Backend> accept) {
+        int n = backends.length;
+        int pos = Candidates.slot(ticket.getAndIncrement(), cycle.length);
+        int first = cycle[pos];
+        int walk = Math.min(n, cycle.length);
+        for (int k = 0; k < walk; k++) {
+            int index = cycle[pos];
+            if (accept.test(backends[index])) {
+                return index;
+            }
+            if (++pos == cycle.length) {
+                pos = 0;
+            }
+        }
+        for (int k = 1; k < n; k++) {
+            int index = (first + k) % n;
+            if (accept.test(backends[index])) {
+                return index;
+            }
+        }
+        return -1;
+    }
+
+    /** Weights divided by their gcd, scaled down proportionally if the cycle would be too long. */
+    static int[] reduce(int[] weights) {
+        int gcd = 0;
+        long sum = 0;
+        for (int w : weights) {
+            gcd = gcd(gcd, w);
+        }
+        int[] reduced = new int[weights.length];
+        for (int i = 0; i < weights.length; i++) {
+            reduced[i] = weights[i] / gcd;
+            sum += reduced[i];
+        }
+        if (sum > MAX_CYCLE) {
+            for (int i = 0; i < reduced.length; i++) {
+                reduced[i] = (int) Math.max(1, reduced[i] * (long) (MAX_CYCLE - reduced.length) / sum);
+            }
+        }
+        return reduced;
+    }
+
+    /** Runs NGINX's loop for one full cycle (after which every current weight is back to zero). */
+    static int[] buildCycle(int[] weights) {
+        int total = 0;
+        for (int w : weights) {
+            total += w;
+        }
+        int[] current = new int[weights.length];
+        int[] cycle = new int[total];
+        for (int step = 0; step < total; step++) {
+            int best = 0;
+            for (int i = 0; i < weights.length; i++) {
+                current[i] += weights[i];
+                if (current[i] > current[best]) {
+                    best = i;
+                }
+            }
+            current[best] -= total;
+            cycle[step] = best;
+        }
+        return cycle;
+    }
+
+    private static int gcd(int a, int b) {
+        while (b != 0) {
+            int t = a % b;
+            a = b;
+            b = t;
+        }
+        return a;
+    }
+}
