@@ -11,8 +11,8 @@ import java.util.function.Predicate;
  * "Consistent Hashing with Bounded Loads", as in HAProxy's {@code hash-balance-factor} and Envoy's
  * {@code hash_balance_factor}).
  *
- * <p>Ring: each backend owns {@link #POINTS_PER_WEIGHT_100} points per 100 of its configured weight,
- * at {@code hash(id, i)}. A request's key (see {@link HashKeys}) goes to the owner of the first point
+ * <p>Ring: each backend owns {@link #POINTS_PER_WEIGHT_100} points per 100 of its configured weight
+ * (at least {@link #MIN_POINTS}), at {@code hash(id, i)}. A request's key (see {@link HashKeys}) goes to the owner of the first point
  * at or after it. The points depend only on a backend's own id and weight, so adding a 4th backend to 3
  * moves only the keys that now fall on its points (~1/4), and removing one moves only its own keys.
  * The configured weight is used rather than the effective one: effective weights move with load
@@ -32,6 +32,11 @@ public final class ConsistentHashStrategy implements Strategy {
 
     /** Points per 100 of weight: 160 is ketama's (40 × 4), ~±8 % spread between equal backends. */
     public static final int POINTS_PER_WEIGHT_100 = 160;
+    /**
+     * The fewest points a backend gets, so that small weights (1, 2, 3 as NGINX configs use) still
+     * spread keys: weights below 20 all count as 20 here. A ring weighted 1:2:3 is thus even.
+     */
+    public static final int MIN_POINTS = 32;
     /** Envoy's default hash_balance_factor is 1.25 (125 %); so is ours. */
     public static final double LOAD_FACTOR = 1.25;
 
@@ -42,7 +47,7 @@ public final class ConsistentHashStrategy implements Strategy {
         for (int owner = 0; owner < array.length; owner++) {
             Backend b = array[owner];
             long idHash = StableHash.addChars(StableHash.FNV_OFFSET, b.id(), 0, b.id().length());
-            int count = Math.max(1, (int) Math.round(POINTS_PER_WEIGHT_100 * b.weight() / 100.0));
+            int count = Math.max(MIN_POINTS, (int) Math.round(POINTS_PER_WEIGHT_100 * b.weight() / 100.0));
             for (int i = 0; i < count; i++) {
                 points.add(new long[] {pointHash(idHash, i), owner});
             }

@@ -15,8 +15,10 @@ import java.util.function.Predicate;
  *   (5,1,1) a → (-2,1,1)   (3,2,2) a → (-4,2,2)   (1,3,3) b → (1,-4,3)   (6,-3,4) a → (-1,-3,4)
  *   (4,-2,5) c → (4,-2,-2) (9,-1,-1) a → (2,-1,-1) (7,0,0) a → (0,0,0)    = a a b a c a a, then again
  * </pre>
- * The heaviest never gets a burst longer than its share forces: a run of a's has at most
- * ceil(w_a / (total - w_a)) picks (here 5/2 → 3, and the longest run is 2).
+ * Smoothness: after any t picks every backend has had its exact share t·w/T (T = sum of weights)
+ * give or take one pick, so the heaviest never gets a burst: a run of k picks moves its count k but
+ * its share only k·w/T, hence k ≤ 2T / (T − w). Repeated, 5,1,1 has runs of at most 4 (across the
+ * wrap: …a a | a a b…), where plain weighted round-robin sends a a a a a b c.
  *
  * <p>The cycle is {@code sum(weights) / gcd} long. When that exceeds {@link #MAX_CYCLE} the weights
  * are scaled down to fit (each share then off by at most one pick in its scaled weight) so that a
@@ -59,12 +61,14 @@ final class SmoothWeightedCycle {
     /**
      * The index of the next backend in smooth order that {@code accept} takes, or -1 when none does.
      * One {@code getAndIncrement}. A refused pick walks on along the cycle (so a retry that avoids one
-     * backend still follows the weights) for up to n entries, then scans the backends in pool order.
+     * backend mostly still follows the weights) for up to n entries — bounded, because a heavy refused
+     * backend can fill long stretches of the cycle — then scans the pool from a position that turns
+     * with the ticket, so those leftover turns spread evenly over the accepted backends.
      */
     int next(Predicate<Backend> accept) {
         int n = backends.length;
-        int pos = Candidates.slot(ticket.getAndIncrement(), cycle.length);
-        int first = cycle[pos];
+        int t = ticket.getAndIncrement();
+        int pos = Candidates.slot(t, cycle.length);
         int walk = Math.min(n, cycle.length);
         for (int k = 0; k < walk; k++) {
             int index = cycle[pos];
@@ -75,10 +79,13 @@ final class SmoothWeightedCycle {
                 pos = 0;
             }
         }
-        for (int k = 1; k < n; k++) {
-            int index = (first + k) % n;
+        int index = Candidates.slot(t, n);
+        for (int k = 0; k < n; k++) {
             if (accept.test(backends[index])) {
                 return index;
+            }
+            if (++index == n) {
+                index = 0;
             }
         }
         return -1;
