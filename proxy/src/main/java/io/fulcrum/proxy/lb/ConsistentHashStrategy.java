@@ -4,6 +4,7 @@ import io.fulcrum.proxy.backend.Backend;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -24,9 +25,13 @@ import java.util.function.Predicate;
  * cap = ceil(1.25 × 12 / 3) = 5, a holds 6 → walk to the next owner, say c (2 < 5) → c. A key keeps its
  * backend as long as that backend is not overloaded, and spills in a fixed order when it is.
  *
- * <p>Select path: one binary search over the ring, one in-flight read per candidate; the O(n) sum of
- * in-flight counts is read only when the first candidate is busy (in-flight > 0), once per select.
- * No shared write.
+ * <p>Select path: one binary search over the ring and one in-flight read per candidate. An idle
+ * candidate (in-flight 0) is always under the bound. For a busy one the bound needs the pool's total
+ * in-flight, an O(n) sum; the selector caches the last bound it computed (one volatile long, written by
+ * whichever event loop computed it) and recomputes only when a candidate fails the cached bound or the
+ * cache is older than {@link #BOUND_MAX_AGE_NANOS}. While load rises a cached bound is lower than the
+ * true one, so it only ever sends a request on too early, never too late; when load falls, a backend may
+ * exceed the true bound by what the pool drained in the last millisecond.
  */
 public final class ConsistentHashStrategy implements Strategy {
 
@@ -39,6 +44,20 @@ public final class ConsistentHashStrategy implements Strategy {
     public static final int MIN_POINTS = 32;
     /** Envoy's default hash_balance_factor is 1.25 (125 %); so is ours. */
     public static final double LOAD_FACTOR = 1.25;
+    /** How long a computed bound is reused before the pool's in-flight counts are summed again. */
+    public static final long BOUND_MAX_AGE_NANOS = 1_000_000;
+
+    private final LongSupplier nanoClock;
+
+    /** A ring on {@link System#nanoTime()}. */
+    public ConsistentHashStrategy() {
+        this(System::nanoTime);
+    }
+
+    /** @param nanoClock ages the cached load bound; tests pass a fake one */
+    public ConsistentHashStrategy(LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
+    }
 
     @Override
     public Selector build(List<Backend> backends) {
@@ -61,7 +80,7 @@ public final class ConsistentHashStrategy implements Strategy {
             hashes[i] = points.get(i)[0];
             owners[i] = (int) points.get(i)[1];
         }
-        return new RingSelector(array, hashes, owners);
+        return new RingSelector(array, hashes, owners, nanoClock);
     }
 
     static long pointHash(long idHash, int replica) {
@@ -73,18 +92,27 @@ public final class ConsistentHashStrategy implements Strategy {
         private final Backend[] backends;
         private final long[] hashes;
         private final int[] owners;
+        private final LongSupplier nanoClock;
+        /**
+         * The last bound computed and when; racy by design (last writer wins, and both writers computed
+         * a fresh bound). Starts at 0, which every busy candidate fails, so the first real use sums.
+         */
+        private volatile long cachedCap;
+        private volatile long cachedAt;
 
-        RingSelector(Backend[] backends, long[] hashes, int[] owners) {
+        RingSelector(Backend[] backends, long[] hashes, int[] owners, LongSupplier nanoClock) {
             this.backends = backends;
             this.hashes = hashes;
             this.owners = owners;
+            this.nanoClock = nanoClock;
         }
 
         @Override
         public Backend select(long hashKey, Predicate<Backend> accept) {
             int pos = ceilingPoint(StableHash.mix(hashKey));
             int n = backends.length;
-            long cap = -1; // computed on first need
+            boolean exact = false; // whether cap below was summed during this select
+            long cap = -1; // read on first need
             Backend fallback = null;
             // 8n points see all but ~e^-8 of the owners; past that, scan the pool once.
             int walk = Math.min(hashes.length, 8 * n + 8);
@@ -96,7 +124,15 @@ public final class ConsistentHashStrategy implements Strategy {
                         return b;
                     }
                     if (cap < 0) {
+                        cap = freshCachedCapacity();
+                        if (cap < 0) {
+                            cap = capacity();
+                            exact = true;
+                        }
+                    }
+                    if (load >= cap && !exact) {
                         cap = capacity();
+                        exact = true;
                     }
                     if (load < cap) {
                         return b;
@@ -113,8 +149,9 @@ public final class ConsistentHashStrategy implements Strategy {
             for (int k = 0; k < n; k++) {
                 Backend b = backends[(start + k) % n];
                 if (accept.test(b)) {
-                    if (cap < 0) {
+                    if (!exact) {
                         cap = capacity();
+                        exact = true;
                     }
                     if (b.stats().inFlight() < cap) {
                         return b;
@@ -128,13 +165,25 @@ public final class ConsistentHashStrategy implements Strategy {
             return fallback;
         }
 
-        /** ceil(LOAD_FACTOR × (total in-flight + 1) / n): the in-flight count a backend must stay below. */
+        /** The cached bound if younger than BOUND_MAX_AGE_NANOS, else -1. */
+        private long freshCachedCapacity() {
+            long cap = cachedCap;
+            return nanoClock.getAsLong() - cachedAt < BOUND_MAX_AGE_NANOS ? cap : -1;
+        }
+
+        /**
+         * ceil(LOAD_FACTOR × (total in-flight + 1) / n): the in-flight count a backend must stay below.
+         * Sums every backend's counter (O(n)) and caches the result.
+         */
         private long capacity() {
             long total = 1;
             for (Backend b : backends) {
                 total += b.stats().inFlight();
             }
-            return (long) Math.ceil(LOAD_FACTOR * total / backends.length);
+            long cap = (long) Math.ceil(LOAD_FACTOR * total / backends.length);
+            cachedCap = cap;
+            cachedAt = nanoClock.getAsLong();
+            return cap;
         }
 
         /** Index of the first point ≥ h, wrapping to 0 past the last one. */

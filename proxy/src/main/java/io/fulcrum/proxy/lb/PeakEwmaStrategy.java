@@ -55,9 +55,14 @@ public final class PeakEwmaStrategy implements Strategy {
         }
 
         @Override
-        double cost(int index) {
+        long now() {
+            return nanoClock.getAsLong();
+        }
+
+        @Override
+        double cost(int index, long now) {
             BackendStats stats = backends[index].stats();
-            double rtt = stats.latencyEstimateNanos(nanoClock.getAsLong());
+            double rtt = stats.latencyEstimateNanos(now);
             if (rtt < 0) {
                 rtt = defaultRttNanos;
             }

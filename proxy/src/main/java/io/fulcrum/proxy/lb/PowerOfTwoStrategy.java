@@ -29,7 +29,7 @@ public final class PowerOfTwoStrategy implements Strategy {
         }
 
         @Override
-        double cost(int index) {
+        double cost(int index, long now) {
             return (backends[index].stats().inFlight() + 1.0) / weights[index];
         }
     }

@@ -24,8 +24,17 @@ abstract class TwoChoiceSelector implements Selector {
         this.random = random;
     }
 
-    /** Lower is better. Called from any thread; must not allocate. */
-    abstract double cost(int index);
+    /**
+     * Lower is better. Called from any thread; must not allocate.
+     *
+     * @param now what {@link #now()} returned for this select, read once for both candidates
+     */
+    abstract double cost(int index, long now);
+
+    /** The time costs are computed at; strategies whose cost does not age return 0 (no clock read). */
+    long now() {
+        return 0;
+    }
 
     @Override
     public final Backend select(long hashKey, Predicate<Backend> accept) {
@@ -41,7 +50,8 @@ abstract class TwoChoiceSelector implements Selector {
         boolean okI = accept.test(backends[i]);
         boolean okJ = accept.test(backends[j]);
         if (okI && okJ) {
-            return cost(i) <= cost(j) ? backends[i] : backends[j];
+            long now = now();
+            return cost(i, now) <= cost(j, now) ? backends[i] : backends[j];
         }
         if (okI) {
             return backends[i];

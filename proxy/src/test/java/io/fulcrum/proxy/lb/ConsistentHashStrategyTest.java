@@ -4,12 +4,14 @@ import static io.fulcrum.proxy.lb.TestPools.ALL;
 import static io.fulcrum.proxy.lb.TestPools.backend;
 import static io.fulcrum.proxy.lb.TestPools.pool;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fulcrum.proxy.backend.Backend;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class ConsistentHashStrategyTest {
@@ -109,6 +111,30 @@ class ConsistentHashStrategyTest {
             }
         }
         assertSame(home, selector.select(hot, ALL));
+    }
+
+    @Test
+    void theCachedBoundIsReusedForAMillisecondThenSummedAgain() {
+        AtomicLong now = new AtomicLong(1_000_000_000L);
+        List<Backend> p = pool(100, 100, 100);
+        Selector selector = new ConsistentHashStrategy(now::get).build(p);
+        long hot = key(42);
+        Backend home = selector.select(hot, ALL);
+        Backend other = p.get((p.indexOf(home) + 1) % 3);
+        // home 5, other 31 in flight: bound ceil(1.25 × 37 / 3) = 16 → home (5 < 16), bound cached.
+        TestPools.hold(home, 5);
+        TestPools.hold(other, 31);
+        assertSame(home, selector.select(hot, ALL));
+        // other drains to 0: the true bound is ceil(1.25 × 6 / 3) = 3 and home (5) is over it, but for
+        // the next millisecond the cached 16 is used and home keeps the key.
+        for (int i = 0; i < 31; i++) {
+            other.stats().requestEnded(0, false, now.get());
+        }
+        now.addAndGet(ConsistentHashStrategy.BOUND_MAX_AGE_NANOS - 1);
+        assertSame(home, selector.select(hot, ALL));
+        // Once the cache is a millisecond old the counts are summed again and the key spills.
+        now.addAndGet(1);
+        assertNotSame(home, selector.select(hot, ALL));
     }
 
     @Test
