@@ -10,7 +10,6 @@ import io.fulcrum.proxy.config.FulcrumConfig;
 import io.fulcrum.proxy.config.ListenerConfig;
 import io.fulcrum.proxy.config.PoolConfig;
 import io.fulcrum.proxy.config.RouteConfig;
-import io.fulcrum.proxy.lb.Strategies;
 import io.fulcrum.proxy.server.ListenerContext;
 import io.fulcrum.proxy.server.ProxyServer;
 import io.fulcrum.proxy.server.Routes;
@@ -82,7 +81,6 @@ public final class Daemon implements AutoCloseable {
 
     private void startAll() {
         for (PoolConfig pc : config.pools().values()) {
-            warnIfNotBuilt(pc);
             List<Backend> backends = new ArrayList<>();
             for (BackendConfig bc : pc.backends()) {
                 backends.add(new Backend(bc.address(), bc.address().resolve(), bc.weight(), Backend.Source.CONFIG,
@@ -99,13 +97,6 @@ public final class Daemon implements AutoCloseable {
         log.info("fulcrum started: {} listener(s), {} pool(s), {} backend(s), transport {}", listeners.size(),
                 pools.all().size(), pools.all().stream().mapToInt(p -> p.backends().size()).sum(),
                 server.transportName());
-    }
-
-    private static void warnIfNotBuilt(PoolConfig pc) {
-        if (!Strategies.isBuilt(pc.strategy())) {
-            log.warn("pool {}: strategy {} is not built yet; balancing round-robin until it is", pc.name(),
-                    pc.strategy());
-        }
     }
 
     private Routes routes(ListenerConfig lc) {
