@@ -53,7 +53,9 @@ public final class Exchange implements ChannelFutureListener {
     private final boolean hasBody;
     private final long maxBodyBytes;
     private final ExchangeEvents events;
-    private final long startNanos = System.nanoTime();
+    /** When the current attempt started, and how long it took to the response head (-1 before it). */
+    private long attemptStart;
+    private long headLatency = -1;
 
     private int retriesLeft;
     private Backend backend;
@@ -137,6 +139,8 @@ public final class Exchange implements ChannelFutureListener {
         }
         backend = b;
         backendCounted = true;
+        attemptStart = System.nanoTime();
+        headLatency = -1;
         b.stats().requestStarted();
         Channel idle = connections.poll(b);
         if (idle != null) {
@@ -303,6 +307,7 @@ public final class Exchange implements ChannelFutureListener {
     }
 
     private void startResponse(HttpResponse response) {
+        headLatency = System.nanoTime() - attemptStart;
         cancelTimer();
         releaseReplay();
         status = response.status().code();
@@ -451,7 +456,8 @@ public final class Exchange implements ChannelFutureListener {
             return;
         }
         backendCounted = false;
-        backend.stats().requestEnded(System.nanoTime() - startNanos, failure);
+        // Latency to the response head, what peak-EWMA balances on; to the failure when there was none.
+        backend.stats().requestEnded(headLatency >= 0 ? headLatency : System.nanoTime() - attemptStart, failure);
         events.backendResult(backend, failure);
     }
 
