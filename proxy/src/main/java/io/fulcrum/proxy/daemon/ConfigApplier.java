@@ -83,10 +83,11 @@ final class ConfigApplier {
                 // Same name, new address: the old socket must go first or the new one may not bind.
                 server.unbind(lc.name());
             }
-            ListenerContext ctx = newListener.apply(lc);
-            ctx.routes(routes(lc));
-            ctx.update(next.limits(), next.timeouts());
+            ListenerContext ctx = null;
             try {
+                ctx = newListener.apply(lc);
+                ctx.routes(routes(lc));
+                ctx.update(next.limits(), next.timeouts());
                 addresses.put(lc.name(), server.bind(ctx, lc.bind()));
             } catch (RuntimeException e) {
                 for (String name : boundNow) {

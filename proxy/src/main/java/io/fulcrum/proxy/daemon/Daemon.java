@@ -15,6 +15,7 @@ import io.fulcrum.proxy.config.PoolConfig;
 import io.fulcrum.proxy.server.ListenerContext;
 import io.fulcrum.proxy.server.ProxyServer;
 import io.fulcrum.proxy.server.Routes;
+import io.fulcrum.proxy.server.tls.TlsContexts;
 import io.fulcrum.proxy.upstream.ExchangeEvents;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
@@ -113,7 +114,7 @@ public final class Daemon implements AutoCloseable {
     /** A listener's shared state; its routes are set by the caller once the pools exist. */
     private ListenerContext newListener(ListenerConfig lc) {
         FulcrumConfig c = config;
-        return new ListenerContext(lc.name(), lc.tls().isPresent() ? "https" : "http", new Routes(List.of()),
+        return new ListenerContext(lc.name(), lc.tls().map(TlsContexts::build).orElse(null), new Routes(List.of()),
                 c.limits(), c.timeouts(), server.upstream(), server.clients(), events);
     }
 

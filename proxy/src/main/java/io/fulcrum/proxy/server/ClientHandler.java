@@ -10,6 +10,9 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -17,6 +20,8 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -54,40 +59,49 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     private BackendPool requestPool;
     /** A read() was asked for and no message came yet. */
     private boolean wantRead;
+    private boolean started;
+    /** The body of a request that came whole, until its exchange asks for it. */
+    private HttpContent pendingBody;
     /** Answered and closing: whatever still arrives is dropped. */
     private boolean lingering;
-    /** Counted in the connection limits (a connection over max-connections never is). */
-    private boolean counted;
 
     public ClientHandler(ListenerContext listener) {
         this.listener = listener;
     }
 
+    /**
+     * Added to a channel that is already active after a TLS handshake (ALPN chose HTTP/1.1), or on an
+     * HTTP/2 stream: start reading at once, as {@link #channelActive} does for plain connections.
+     */
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        if (ctx.channel().isActive()) {
+            start();
+        }
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        if (!listener.clients().open(ctx.channel())) {
-            log.warn("listener {}: max-connections reached, closing new connection", listener.name());
-            ctx.close();
-            return;
-        }
-        counted = true;
-        listener.connectionOpened();
         ctx.fireChannelActive();
-        requestRead();
+        start();
+    }
+
+    /** The first read, exactly once: a second would make the flow-control handler deliver two messages. */
+    private void start() {
+        if (!started) {
+            started = true;
+            requestRead();
+        }
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (counted) {
-            listener.clients().closed();
-            listener.connectionClosed();
-        }
         cancelHeaderTimer();
+        if (pendingBody != null) {
+            pendingBody.release();
+            pendingBody = null;
+        }
         if (exchange != null) {
             Exchange e = exchange;
             exchange = null;
@@ -103,7 +117,14 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (msg instanceof HttpRequest request) {
+        if (msg instanceof FullHttpRequest full && full.decoderResult().isSuccess()) {
+            // A whole request in one message (HTTP/2 headers with END_STREAM, or headers plus DATA):
+            // split it into a head and its body, which waits until the exchange asks for it.
+            HttpRequest head = new DefaultHttpRequest(full.protocolVersion(), full.method(), full.uri(), full.headers());
+            pendingBody = new DefaultLastHttpContent(full.content().retain(), full.trailingHeaders());
+            full.release();
+            onRequest(head);
+        } else if (msg instanceof HttpRequest request) {
             try {
                 onRequest(request);
             } finally {
@@ -151,6 +172,12 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
             return;
         }
         requestPool = pool;
+        if (ctx.channel() instanceof Http2StreamChannel) {
+            // The HTTP/2 → HTTP/1 conversion adds x-http2-* headers of its own: they are not the client's.
+            for (HttpConversionUtil.ExtensionHeaderNames n : HttpConversionUtil.ExtensionHeaderNames.values()) {
+                headers.remove(n.text());
+            }
+        }
         boolean expectContinue = HttpUtil.is100ContinueExpected(request);
         headers.remove(HttpHeaderNames.EXPECT);
         ForwardingHeaders.stripHopByHop(headers);
@@ -175,7 +202,10 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
         answer(status, end);
         if (!end && discard) {
             discarding = true;
-            requestRead();
+            readRequestBody();
+        } else if (pendingBody != null) {
+            pendingBody.release();
+            pendingBody = null;
         }
     }
 
@@ -247,7 +277,13 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
 
     @Override
     public void readRequestBody() {
-        requestRead();
+        HttpContent body = pendingBody;
+        if (body != null) {
+            pendingBody = null;
+            channelRead(ctx, body);
+        } else {
+            requestRead();
+        }
     }
 
     @Override
