@@ -5,6 +5,7 @@ import io.fulcrum.proxy.backend.BackendPool;
 import io.fulcrum.proxy.lb.HashKeys;
 import io.fulcrum.proxy.upstream.ClientSide;
 import io.fulcrum.proxy.upstream.Exchange;
+import io.fulcrum.proxy.upstream.Tunnel;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -15,6 +16,7 @@ import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -180,14 +182,35 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
         }
         boolean expectContinue = HttpUtil.is100ContinueExpected(request);
         headers.remove(HttpHeaderNames.EXPECT);
+        String upgrade = upgradeProtocol(request);
         ForwardingHeaders.stripHopByHop(headers);
+        if (upgrade != null) {
+            // Upgrade and Connection are hop-by-hop, yet a tunnelled upgrade must ask the backend for it.
+            headers.set(HttpHeaderNames.UPGRADE, upgrade);
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        }
         InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
         ForwardingHeaders.addForwarded(headers, client, listener.scheme(), host);
         var key = pool.config().hashKey();
         long hashKey = key.isPresent() ? HashKeys.of(key.get(), request, client) : 0;
         exchange = new Exchange(this, listener.upstream().forLoop(ctx.channel().eventLoop()), request, pool,
-                hashKey, expectContinue, hasBody, listener.limits().maxRequestBodyBytes(), listener.events());
+                hashKey, expectContinue, hasBody, upgrade != null, listener.limits().maxRequestBodyBytes(),
+                listener.events());
         exchange.start();
+    }
+
+    /**
+     * The protocol an HTTP/1.1 request asks to switch to (WebSocket...), or null: an {@code Upgrade}
+     * header together with the {@code upgrade} token in {@code Connection}. HTTP/2 streams cannot.
+     */
+    private String upgradeProtocol(HttpRequest request) {
+        String protocol = request.headers().get(HttpHeaderNames.UPGRADE);
+        if (protocol == null || ctx.channel() instanceof Http2StreamChannel
+                || request.protocolVersion() != io.netty.handler.codec.http.HttpVersion.HTTP_1_1
+                || !request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)) {
+            return null;
+        }
+        return protocol;
     }
 
     /**
@@ -314,6 +337,14 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
         requestDone(exchange.backend(), exchange.status());
         exchange = null;
         ctx.close();
+    }
+
+    @Override
+    public void tunnel(io.netty.channel.Channel backend, Backend target) {
+        requestDone(target, 101);
+        exchange = null;
+        cancelHeaderTimer();
+        Tunnel.join(ctx.channel(), backend, target, "head-watch", "idle", "decoder", "encoder", "flow", "client");
     }
 
     @Override

@@ -53,6 +53,8 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
     private final boolean idempotent;
     private final boolean expectContinue;
     private final boolean hasBody;
+    /** The request asked to switch protocols (Upgrade): a 101 answer turns the connection into a tunnel. */
+    private final boolean upgrade;
     private final long maxBodyBytes;
     private final ExchangeEvents events;
     /** When the current attempt started, and how long it took to the response head (-1 before it). */
@@ -95,7 +97,9 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
      * @param hasBody whether a body follows (Content-Length &gt; 0 or chunked)
      */
     public Exchange(ClientSide client, LoopConnections connections, HttpRequest request, BackendPool pool,
-                    long hashKey, boolean expectContinue, boolean hasBody, long maxBodyBytes, ExchangeEvents events) {
+                    long hashKey, boolean expectContinue, boolean hasBody, boolean upgrade, long maxBodyBytes,
+                    ExchangeEvents events) {
+        this.upgrade = upgrade;
         this.client = client;
         this.connections = connections;
         this.request = request;
@@ -403,6 +407,11 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         }
         if (msg instanceof HttpResponse response) {
             int code = response.status().code();
+            if (code == 101 && upgrade) {
+                switchProtocols(response);
+                io.netty.util.ReferenceCountUtil.release(msg);
+                return;
+            }
             if (code < 200) {
                 // 100 Continue and other informational answers: Fulcrum answered Expect itself.
                 skippingInformational = true;
@@ -451,6 +460,30 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         }
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
         client.ctx().write(response, client.ctx().voidPromise());
+    }
+
+    /**
+     * The backend accepted the upgrade: pass its 101 on with the Upgrade headers it chose, end the
+     * exchange, and hand both connections to a {@link Tunnel}.
+     */
+    private void switchProtocols(HttpResponse response) {
+        cancelTimer();
+        releaseReplay();
+        status = 101;
+        responseStarted = true;
+        String protocol = response.headers().get(HttpHeaderNames.UPGRADE);
+        io.fulcrum.proxy.server.ForwardingHeaders.stripHopByHop(response.headers());
+        if (protocol != null) {
+            response.headers().set(HttpHeaderNames.UPGRADE, protocol);
+        }
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        client.ctx().writeAndFlush(response);
+        done = true;
+        endAttempt(false);
+        handler.unbind();
+        Channel tunnelled = channel;
+        channel = null;
+        client.tunnel(tunnelled, backend);
     }
 
     private boolean mayHaveBody(int code) {
