@@ -41,9 +41,9 @@ import org.junit.jupiter.api.Test;
  * exponential service times of mean 0.1 ms; the small one 5,000/s). Round-robin sends each backend
  * 4,167/s: the small one runs at ρ = 0.83, the big ones at 0.42, and an M/M/1 at 0.83 has a p99 sojourn
  * of ln(100)/(μ − λ) = 5.5 ms against 0.8 ms at 0.42 — a third of all requests meet the slow queue.
- * Headroom weights alone would settle near s = k·c/(c + k·R) (docs/dynamic-weights.md; here about
- * 0.39 : 0.39 : 0.22), and the strategy's in-flight comparison moves the small backend further toward
- * its capacity share, because its queue is the longest.
+ * Headroom weights alone would settle near s = k·c/(c + k·R) (docs/dynamic-weights.md; here
+ * 0.373 : 0.373 : 0.2545); the strategy's in-flight comparison moves the small backend further toward its
+ * capacity share, because its queue is the longest (measured: about 0.232).
  */
 class DynamicWeightLoopSimulationTest {
 
