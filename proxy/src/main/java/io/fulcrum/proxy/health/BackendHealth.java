@@ -217,11 +217,12 @@ public final class BackendHealth implements Pools.Listener, LoadSource, AutoClos
         }
         ProbeSettings probe = PoolHealthSettings.probe(pool.config());
         HealthStatus initial = backend.health();
+        LoadTracker load = new LoadTracker(PoolHealthSettings.weights(pool.config()), nanoClock);
         if (probe.type() == ProbeType.NONE && initial == HealthStatus.UNKNOWN) {
-            initial = HealthStatus.UP; // nothing will ever probe it up
+            initial = HealthStatus.UP; // nothing will ever probe it up ...
+            load.onHealthChange(HealthStatus.UNKNOWN, HealthStatus.UP); // ... but it slow-starts as any newcomer
         }
-        TrackedBackend t = new TrackedBackend(pool, backend, probe, initial,
-                new LoadTracker(PoolHealthSettings.weights(pool.config()), nanoClock),
+        TrackedBackend t = new TrackedBackend(pool, backend, probe, initial, load,
                 new OutlierTracker(PoolHealthSettings.outlier(pool.config()), nanoClock));
         if (checker.unregister(t.targetId)) {
             log.warn("pool {} backend {} was still probed under its old entry; probing it afresh", pool.name(),

@@ -273,14 +273,16 @@ class BackendHealthDaemonTest {
         ReportingBackend a = backend("a");
         ReportingBackend c = backend("c");
         start("""
-                slow-start = 0s
+                slow-start = 10s
                 health { type = none, interval = 50ms }
                 """, a);
         BackendHealth health = (BackendHealth) daemon.loadSource();
-        // type none: nothing probes, and a runtime backend is taken as up at once.
+        // type none: nothing probes, and a runtime backend is taken as up at once, then slow-starts.
         Backend added = daemon.pools().addBackend(pool(), HostPort.parse(c.address()), 100, Backend.Source.API,
                 HealthStatus.UNKNOWN);
         assertEquals(HealthStatus.UP, added.health());
+        assertTrue(added.effectiveWeight() <= 20, "at the start of its ramp: " + added.effectiveWeight());
+        assertEquals(100, of(a).effectiveWeight(), "a config backend up at start does not ramp");
         assertEquals(0, a.probes.get() + c.probes.get());
 
         // A reload switching to http probes keeps each backend's state and starts probing.
