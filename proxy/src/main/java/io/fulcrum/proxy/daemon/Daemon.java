@@ -12,6 +12,7 @@ import io.fulcrum.proxy.config.InvalidConfigException;
 import io.fulcrum.proxy.config.FulcrumConfig;
 import io.fulcrum.proxy.config.ListenerConfig;
 import io.fulcrum.proxy.config.PoolConfig;
+import io.fulcrum.proxy.health.BackendHealth;
 import io.fulcrum.proxy.server.ListenerContext;
 import io.fulcrum.proxy.server.ProxyServer;
 import io.fulcrum.proxy.server.Routes;
@@ -57,6 +58,8 @@ public final class Daemon implements AutoCloseable {
     private final List<Consumer<ReloadStatus>> reloadListeners = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
     private ConfigWatcher watcher;
+    /** Probes, load reports, dynamic weights, outlier ejection; made in startAll(), closed in stopAll(). */
+    private BackendHealth health;
 
     private Daemon(FulcrumConfig config) {
         this.config = config;
@@ -91,6 +94,11 @@ public final class Daemon implements AutoCloseable {
     }
 
     private void startAll() {
+        // Health first: it hears of every pool added below, and its events reach the listeners bound after.
+        health = new BackendHealth(control);
+        pools.addListener(health);
+        events = ExchangeEvents.both(events, health.exchangeEvents());
+        loadSource = health;
         for (PoolConfig pc : config.pools().values()) {
             List<Backend> backends = new ArrayList<>();
             for (BackendConfig bc : pc.backends()) {
@@ -229,6 +237,9 @@ public final class Daemon implements AutoCloseable {
             watcher.close();
         }
         server.shutdown(grace);
+        if (health != null) {
+            health.close();
+        }
         control.shutdownNow();
         try {
             control.awaitTermination(2, TimeUnit.SECONDS);
