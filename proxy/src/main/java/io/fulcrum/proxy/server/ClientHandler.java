@@ -349,7 +349,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
 
     @Override
     public boolean keepAlive() {
-        return keepAlive && !shuttingDown;
+        return keepAlive && !shuttingDown && !listener.clients().shuttingDown();
     }
 
     // ---------------------------------------------------------------- timeouts and shutdown

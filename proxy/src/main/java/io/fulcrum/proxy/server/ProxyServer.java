@@ -187,6 +187,8 @@ public final class ProxyServer {
      * {@code grace}, then close what is left and stop the event loops.
      */
     public void shutdown(Duration grace) {
+        // Before the sockets close, so that no response sent from now on invites another request.
+        clients.stopKeepAlive();
         for (String name : bound.keySet()) {
             unbind(name);
         }

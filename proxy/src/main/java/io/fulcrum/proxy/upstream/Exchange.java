@@ -44,6 +44,8 @@ import java.util.function.Predicate;
  */
 public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Exchange.class);
+
     private final ClientSide client;
     private final LoopConnections connections;
     private final HttpRequest request;
@@ -77,6 +79,8 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
 
     /** Body pieces kept for a replay; null once the body outgrew the retry buffer. */
     private ArrayDeque<HttpContent> replay;
+    /** Body pieces that arrived before any connection was ready and are not in {@link #replay}. */
+    private ArrayDeque<HttpContent> pending;
     private int replayBytes;
     private long bodyBytes;
     private int piecesRead;
@@ -121,6 +125,10 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
     static boolean isIdempotent(HttpMethod m) {
         return m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS
                 || m == HttpMethod.PUT || m == HttpMethod.DELETE;
+    }
+
+    private Backend failedOrCurrent() {
+        return backend != null ? backend : failedBackend;
     }
 
     /** The backend currently serving the request, or null. */
@@ -294,6 +302,7 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
             onConnected(f.channel());
         } else {
             endAttempt(true);
+            log.debug("connect to {} failed: {}", failedOrCurrent(), f.cause().toString());
             boolean timedOut = f.cause() instanceof ConnectTimeoutException;
             retryOrFail(canReplay(), timedOut ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.BAD_GATEWAY);
         }
@@ -311,6 +320,12 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         if (replay != null) {
             for (HttpContent piece : replay) {
                 ch.write(piece.retainedDuplicate(), ch.voidPromise());
+            }
+        }
+        if (pending != null) {
+            HttpContent piece;
+            while ((piece = pending.poll()) != null) {
+                ch.write(piece, ch.voidPromise());
             }
         }
         if (requestComplete) {
@@ -347,10 +362,14 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         }
         keepForReplay(piece);
         if (channel == null) {
-            // Between a failed attempt and the next connection: the piece goes out with the replay.
-            piece.release();
-            if (replay == null) {
-                // ...unless it outgrew the retry buffer: the next backend can no longer get the body whole.
+            // No connection yet (first connect, or between a failed attempt and the next one).
+            if (replay != null) {
+                piece.release();                     // it goes out with the replay
+            } else if (!hasBody || failedBackend == null) {
+                pending().add(piece);                // nothing of the body was sent anywhere yet
+            } else {
+                // Part of the body went to a failed backend and was not kept: it cannot be sent whole.
+                piece.release();
                 fail(HttpResponseStatus.BAD_GATEWAY);
             }
             return;
@@ -371,6 +390,13 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         }
         int size = piece.content().readableBytes();
         if (replayBytes + size > config.retryBufferBytes()) {
+            if (channel == null && failedBackend == null) {
+                // Not connected yet: what was kept was never sent, so it becomes the pending body.
+                HttpContent kept;
+                while ((kept = replay.poll()) != null) {
+                    pending().add(kept);
+                }
+            }
             releaseReplay();
             return;
         }
@@ -379,6 +405,13 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
     }
 
     /** Whether the request can be sent again in full: no body, nothing of it read yet, or all of it kept. */
+    private ArrayDeque<HttpContent> pending() {
+        if (pending == null) {
+            pending = new ArrayDeque<>(2);
+        }
+        return pending;
+    }
+
     private boolean canReplay() {
         return !hasBody || piecesRead == 0 || replay != null;
     }
@@ -534,6 +567,7 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         if (done) {
             return;
         }
+        log.debug("backend {} closed before the response ended: {}", backend, cause == null ? "EOF" : cause.toString());
         channel = null;
         handler = null;
         cancelTimer();
@@ -637,5 +671,11 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
 
     private void releaseBuffers() {
         releaseReplay();
+        if (pending != null) {
+            HttpContent piece;
+            while ((piece = pending.poll()) != null) {
+                piece.release();
+            }
+        }
     }
 }
