@@ -1,6 +1,9 @@
 package io.fulcrum.proxy.daemon;
 
+import io.fulcrum.admin.server.AdminServer;
+import io.fulcrum.admin.state.StateStore;
 import io.fulcrum.health.HealthStatus;
+import io.fulcrum.proxy.admin.DaemonAdminService;
 import io.fulcrum.proxy.backend.AdminState;
 import io.fulcrum.proxy.backend.Backend;
 import io.fulcrum.proxy.backend.BackendPool;
@@ -13,12 +16,14 @@ import io.fulcrum.proxy.config.FulcrumConfig;
 import io.fulcrum.proxy.config.ListenerConfig;
 import io.fulcrum.proxy.config.PoolConfig;
 import io.fulcrum.proxy.config.RouteConfig;
+import io.fulcrum.proxy.metrics.DaemonMetrics;
 import io.fulcrum.proxy.server.ListenerContext;
 import io.fulcrum.proxy.server.ProxyServer;
 import io.fulcrum.proxy.server.Routes;
 import io.fulcrum.proxy.upstream.ExchangeEvents;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,6 +61,10 @@ public final class Daemon implements AutoCloseable {
     private volatile ReloadStatus reloadStatus = new ReloadStatus(1, null, true, List.of());
     private final List<Consumer<ReloadStatus>> reloadListeners = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
+    // Metrics, the admin API and its state file; set by startAll, null if the start failed before them.
+    private DaemonMetrics metrics;
+    private DaemonAdminService admin;
+    private AdminServer adminServer;
 
     private Daemon(FulcrumConfig config) {
         this.config = config;
@@ -97,12 +106,27 @@ public final class Daemon implements AutoCloseable {
             }
             pools.addPool(pc, backends);
         }
+        // Metrics before the listeners (they get the events at creation); the state file over the
+        // pools before any traffic; both re-done on every reload.
+        metrics = new DaemonMetrics(pools, this::loadSource, reloadStatus);
+        events = ExchangeEvents.both(events, metrics.events());
+        admin = DaemonAdminService.open(DaemonAdminService.Hooks.of(this, metrics),
+                new StateStore(config.admin().stateFile()), Clock.systemUTC());
+        onReload(s -> {
+            metrics.reloaded(s);
+            metrics.listenersChanged(listeners.values());
+            if (s.lastOk()) {
+                admin.reapply();
+            }
+        });
         for (ListenerConfig lc : config.listeners()) {
             ListenerContext ctx = new ListenerContext(lc.name(), lc.tls().isPresent() ? "https" : "http",
                     routes(lc), config.limits(), config.timeouts(), server.upstream(), server.clients(), events);
             listeners.put(lc.name(), ctx);
             addresses.put(lc.name(), server.bind(ctx, lc.bind()));
         }
+        metrics.listenersChanged(listeners.values());
+        adminServer = AdminServer.start(config.admin().bind().resolve(), config.admin().token(), admin);
         log.info("fulcrum started: {} listener(s), {} pool(s), {} backend(s), transport {}", listeners.size(),
                 pools.all().size(), pools.all().stream().mapToInt(p -> p.backends().size()).sum(),
                 server.transportName());
@@ -146,6 +170,21 @@ public final class Daemon implements AutoCloseable {
 
     public void loadSource(LoadSource source) {
         this.loadSource = source;
+    }
+
+    /** The daemon's metrics registry; null before the start. */
+    public DaemonMetrics metrics() {
+        return metrics;
+    }
+
+    /** The admin API's service (state file, runtime changes); null before the start. */
+    public DaemonAdminService admin() {
+        return admin;
+    }
+
+    /** Where the admin API is bound (useful with port 0); null before the start. */
+    public InetSocketAddress adminAddress() {
+        return adminServer == null ? null : adminServer.localAddress();
     }
 
     public ReloadStatus reloadStatus() {
@@ -202,12 +241,18 @@ public final class Daemon implements AutoCloseable {
     }
 
     private void stopAll(Duration grace) {
+        if (adminServer != null) {
+            adminServer.close();
+        }
         server.shutdown(grace);
         control.shutdownNow();
         try {
             control.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (metrics != null) {
+            metrics.close();
         }
     }
 }
