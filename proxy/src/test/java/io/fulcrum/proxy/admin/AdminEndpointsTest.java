@@ -258,20 +258,14 @@ class AdminEndpointsTest {
     }
 
     @Test
-    void reloadOfAValidConfigAnswersWhatTheDaemonDid() {
-        // Applied: 200 with the new generation. Rejected (while the diff is not built): 422 with the reason.
+    void reloadOfAValidConfigAnswers200WithTheNewGeneration() {
         HttpResponse<String> r = api.post("/api/v1/reload", null);
-        JsonNode body = AdminClient.parse(r.body());
+        assertEquals(200, r.statusCode(), r.body());
+        long generation = AdminClient.parse(r.body()).get("generation").asLong();
+        assertTrue(generation >= 2, r.body());
         JsonNode status = api.json("/api/v1/status");
-        if (daemon.reloadStatus().lastOk()) {
-            assertEquals(200, r.statusCode(), r.body());
-            assertEquals(2, body.get("generation").asLong());
-            assertEquals("ok", status.get("lastReload").get("result").asText());
-            assertEquals(2, status.get("configGeneration").asLong());
-        } else {
-            assertEquals(422, r.statusCode(), r.body());
-            assertEquals(daemon.reloadStatus().lastErrors().get(0), body.get("errors").get(0).asText());
-            assertEquals("failed", status.get("lastReload").get("result").asText());
-        }
+        assertEquals("ok", status.get("lastReload").get("result").asText());
+        assertEquals(generation, status.get("configGeneration").asLong());
+        assertTrue(status.get("lastReload").get("error").isNull());
     }
 }

@@ -84,6 +84,38 @@ class PersistenceTest {
     }
 
     @Test
+    void apiChangesWinOverTheConfigAcrossAReload() throws Exception {
+        Path conf = AdminFixture.writeConfig(dir, List.of(a.address(), b.address(), c.address()));
+        daemon = AdminFixture.start(conf);
+        AdminClient api = AdminFixture.client(daemon);
+        String web = "/api/v1/pools/web/backends";
+        assertEquals(200, api.patch(web + "/" + a.address(), "{\"weight\":42}").statusCode());
+        assertEquals(200, api.patch(web + "/" + b.address(), "{\"state\":\"disabled\"}").statusCode());
+        assertEquals(200, api.delete(web + "/" + c.address() + "?force=true").statusCode());
+        assertEquals(201, api.post(web, "{\"address\":\"" + d.address() + "\",\"weight\":7}").statusCode());
+
+        // The file now sets weights for a and b, and still lists c.
+        String text = Files.readString(conf);
+        for (TestBackend t : List.of(a, b)) {
+            text = text.replace("{ address = \"" + t.address() + "\" }", "{ address = \"" + t.address() + "\", weight = 300 }");
+        }
+        Files.writeString(conf, text);
+        HttpResponse<String> r = api.post("/api/v1/reload", null);
+        assertEquals(200, r.statusCode(), r.body());
+
+        assertEquals(42, api.backend("web", a.address()).get("weight").asInt(), "the API's weight wins");
+        JsonNode bNow = api.backend("web", b.address());
+        assertEquals(300, bNow.get("weight").asInt(), "the file's weight, where the API set none");
+        assertEquals("disabled", bNow.get("state").asText());
+        assertNull(api.backend("web", c.address()), "removed through the API: the file does not bring it back");
+        assertEquals(7, api.backend("web", d.address()).get("weight").asInt());
+        assertEquals("api", api.backend("web", d.address()).get("source").asText());
+        for (int i = 0; i < 4; i++) {
+            assertEquals("a", AdminFixture.traffic(daemon, "/x").body());
+        }
+    }
+
+    @Test
     void aDrainSurvivesARestartAndEndsDrained() {
         Path conf = AdminFixture.writeConfig(dir, List.of(a.address(), b.address()));
         daemon = AdminFixture.start(conf);
