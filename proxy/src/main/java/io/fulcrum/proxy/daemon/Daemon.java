@@ -1,6 +1,9 @@
 package io.fulcrum.proxy.daemon;
 
+import io.fulcrum.admin.server.AdminServer;
+import io.fulcrum.admin.state.StateStore;
 import io.fulcrum.health.HealthStatus;
+import io.fulcrum.proxy.admin.DaemonAdminService;
 import io.fulcrum.proxy.backend.AdminState;
 import io.fulcrum.proxy.backend.Backend;
 import io.fulcrum.proxy.backend.BackendPool;
@@ -13,6 +16,7 @@ import io.fulcrum.proxy.config.FulcrumConfig;
 import io.fulcrum.proxy.config.ListenerConfig;
 import io.fulcrum.proxy.config.PoolConfig;
 import io.fulcrum.proxy.health.BackendHealth;
+import io.fulcrum.proxy.metrics.DaemonMetrics;
 import io.fulcrum.proxy.server.ListenerContext;
 import io.fulcrum.proxy.server.ProxyServer;
 import io.fulcrum.proxy.server.Routes;
@@ -20,6 +24,7 @@ import io.fulcrum.proxy.server.tls.TlsContexts;
 import io.fulcrum.proxy.upstream.ExchangeEvents;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,6 +65,10 @@ public final class Daemon implements AutoCloseable {
     private ConfigWatcher watcher;
     /** Probes, load reports, dynamic weights, outlier ejection; made in startAll(), closed in stopAll(). */
     private BackendHealth health;
+    // Metrics, the admin API and its state file; set by startAll, null if the start failed before them.
+    private DaemonMetrics metrics;
+    private DaemonAdminService admin;
+    private AdminServer adminServer;
 
     private Daemon(FulcrumConfig config) {
         this.config = config;
@@ -107,6 +116,19 @@ public final class Daemon implements AutoCloseable {
             }
             pools.addPool(pc, backends);
         }
+        // Metrics before the listeners (they get the events at creation); the state file over the
+        // pools before any traffic; both re-done on every reload.
+        metrics = new DaemonMetrics(pools, this::loadSource, reloadStatus);
+        events = ExchangeEvents.both(events, metrics.events());
+        admin = DaemonAdminService.open(DaemonAdminService.Hooks.of(this, metrics),
+                new StateStore(config.admin().stateFile()), Clock.systemUTC());
+        onReload(s -> {
+            metrics.reloaded(s);
+            metrics.listenersChanged(listeners.values());
+            if (s.lastOk()) {
+                admin.reapply();
+            }
+        });
         for (ListenerConfig lc : config.listeners()) {
             ListenerContext ctx = newListener(lc);
             ctx.routes(applier.routes(lc));
@@ -114,6 +136,8 @@ public final class Daemon implements AutoCloseable {
             addresses.put(lc.name(), server.bind(ctx, lc.bind()));
         }
         watcher = ConfigWatcher.start(config.source(), control, this::reloadIfFilesChanged);
+        metrics.listenersChanged(listeners.values());
+        adminServer = AdminServer.start(config.admin().bind().resolve(), config.admin().token(), admin);
         log.info("fulcrum started: {} listener(s), {} pool(s), {} backend(s), transport {}", listeners.size(),
                 pools.all().size(), pools.all().stream().mapToInt(p -> p.backends().size()).sum(),
                 server.transportName());
@@ -155,6 +179,21 @@ public final class Daemon implements AutoCloseable {
 
     public void loadSource(LoadSource source) {
         this.loadSource = source;
+    }
+
+    /** The daemon's metrics registry; null before the start. */
+    public DaemonMetrics metrics() {
+        return metrics;
+    }
+
+    /** The admin API's service (state file, runtime changes); null before the start. */
+    public DaemonAdminService admin() {
+        return admin;
+    }
+
+    /** Where the admin API is bound (useful with port 0); null before the start. */
+    public InetSocketAddress adminAddress() {
+        return adminServer == null ? null : adminServer.localAddress();
     }
 
     public ReloadStatus reloadStatus() {
@@ -233,6 +272,9 @@ public final class Daemon implements AutoCloseable {
     }
 
     private void stopAll(Duration grace) {
+        if (adminServer != null) {
+            adminServer.close();
+        }
         if (watcher != null) {
             watcher.close();
         }
@@ -245,6 +287,9 @@ public final class Daemon implements AutoCloseable {
             control.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (metrics != null) {
+            metrics.close();
         }
     }
 }
