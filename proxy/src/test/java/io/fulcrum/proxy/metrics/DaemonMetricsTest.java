@@ -202,7 +202,7 @@ class DaemonMetricsTest {
     }
 
     private static ListenerContext listener(String name) {
-        return new ListenerContext(name, "http", new Routes(List.of()), TestConfigs.defaultLimits(),
+        return new ListenerContext(name, null, new Routes(List.of()), TestConfigs.defaultLimits(),
                 TestConfigs.defaultTimeouts(), null, null, ExchangeEvents.NONE);
     }
 }
