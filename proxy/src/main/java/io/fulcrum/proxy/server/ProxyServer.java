@@ -136,7 +136,8 @@ public final class ProxyServer {
                 .setUseRfc9112TransferEncoding(true);
         long idle = listener.timeouts().clientIdle().toMillis();
         p.addLast("head-watch", new HeadBytesWatcher(handler));
-        p.addLast("idle", new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));
+        // Reader-idle only: watching writes too would turn every void write promise into a real one.
+        p.addLast("idle", new IdleStateHandler(idle, 0, 0, TimeUnit.MILLISECONDS));
         p.addLast("decoder", new StrictRequestDecoder(decoder));
         p.addLast("encoder", new HttpResponseEncoder());
         p.addLast("flow", new FlowControlHandler());

@@ -94,7 +94,6 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
     private boolean pendingClientRead;
     private boolean pendingBackendRead;
     private int status;
-    private ScheduledFuture<?> responseTimer;
 
     /**
      * @param request the request head, already rewritten for the backend
@@ -417,9 +416,8 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
     }
 
     private void requestSent() {
-        if (!responseStarted && responseTimer == null) {
-            long ms = config.responseTimeout().toMillis();
-            responseTimer = client.ctx().channel().eventLoop().schedule(this::onResponseTimeout, ms, TimeUnit.MILLISECONDS);
+        if (!responseStarted && handler != null) {
+            handler.expectResponseWithin(config.responseTimeout().toNanos());
         }
     }
 
@@ -581,8 +579,8 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         retryOrFail(idempotent && canReplay(), HttpResponseStatus.BAD_GATEWAY);
     }
 
-    private void onResponseTimeout() {
-        responseTimer = null;
+    /** No response head within response-timeout (called by the connection's {@link BackendHandler}). */
+    void onResponseTimeout() {
         if (done || responseStarted) {
             return;
         }
@@ -653,9 +651,8 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
     }
 
     private void cancelTimer() {
-        if (responseTimer != null) {
-            responseTimer.cancel(false);
-            responseTimer = null;
+        if (handler != null) {
+            handler.responseArrived();
         }
     }
 
