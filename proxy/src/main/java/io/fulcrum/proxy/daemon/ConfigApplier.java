@@ -48,9 +48,31 @@ final class ConfigApplier {
     private final Map<String, ListenerContext> listeners;
     private final Map<String, InetSocketAddress> addresses;
     private final Function<ListenerConfig, ListenerContext> newListener;
+    private final OperatorChanges operator;
+
+    /**
+     * What operators changed through the admin API, which wins over the file (SPEC section 7): the
+     * diff leaves those backends alone, and the admin component re-applies the rest after it.
+     */
+    interface OperatorChanges {
+        OperatorChanges NONE = new OperatorChanges() {
+        };
+
+        /** The operator removed this config backend: a reload must not bring it back. */
+        default boolean removed(String pool, String id) {
+            return false;
+        }
+
+        /** The operator set this backend's weight: the file's weight does not apply. */
+        default boolean weightPinned(String pool, String id) {
+            return false;
+        }
+    }
 
     ConfigApplier(ProxyServer server, Pools pools, Map<String, ListenerContext> listeners,
-                  Map<String, InetSocketAddress> addresses, Function<ListenerConfig, ListenerContext> newListener) {
+                  Map<String, InetSocketAddress> addresses, Function<ListenerConfig, ListenerContext> newListener,
+                  OperatorChanges operator) {
+        this.operator = operator;
         this.server = server;
         this.pools = pools;
         this.listeners = listeners;
@@ -108,7 +130,9 @@ final class ConfigApplier {
             BackendPool pool = pools.pool(pc.name());
             if (newPools.contains(pc)) {
                 for (BackendConfig bc : pc.backends()) {
-                    pools.addBackend(pool, bc.address(), bc.weight(), Backend.Source.CONFIG, initialHealth(pc));
+                    if (!operator.removed(pc.name(), bc.address().toString())) {
+                        pools.addBackend(pool, bc.address(), bc.weight(), Backend.Source.CONFIG, initialHealth(pc));
+                    }
                 }
             } else {
                 if (!pc.equals(pool.config())) {
@@ -183,13 +207,15 @@ final class ConfigApplier {
                 pools.drain(pool, b).whenComplete((x, e) -> pools.removeBackend(pool, b));
             } else {
                 BackendConfig was = before.get(b.id());
-                if (was == null || was.weight() != bc.weight()) {
+                if ((was == null || was.weight() != bc.weight()) && !operator.weightPinned(pool.name(), b.id())) {
                     pools.setWeight(pool, b, bc.weight());
                 }
             }
         }
         for (BackendConfig bc : wanted.values()) {
-            pools.addBackend(pool, bc.address(), bc.weight(), Backend.Source.CONFIG, initialHealth(next));
+            if (!operator.removed(pool.name(), bc.address().toString())) {
+                pools.addBackend(pool, bc.address(), bc.weight(), Backend.Source.CONFIG, initialHealth(next));
+            }
         }
     }
 

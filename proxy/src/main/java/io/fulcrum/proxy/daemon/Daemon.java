@@ -73,7 +73,18 @@ public final class Daemon implements AutoCloseable {
     private Daemon(FulcrumConfig config) {
         this.config = config;
         this.server = new ProxyServer(config.threads(), config.limits().maxConnections());
-        this.applier = new ConfigApplier(server, pools, listeners, addresses, this::newListener);
+        this.applier = new ConfigApplier(server, pools, listeners, addresses, this::newListener,
+                new ConfigApplier.OperatorChanges() {
+                    @Override
+                    public boolean removed(String pool, String id) {
+                        return admin != null && admin.state().get(pool, id).map(o -> o.removed()).orElse(false);
+                    }
+
+                    @Override
+                    public boolean weightPinned(String pool, String id) {
+                        return admin != null && admin.state().get(pool, id).map(o -> o.weight().isPresent()).orElse(false);
+                    }
+                });
         // Backends that leave service keep no idle pooled connections.
         pools.addListener(new Pools.Listener() {
             @Override

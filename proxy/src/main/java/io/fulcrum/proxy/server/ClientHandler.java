@@ -64,6 +64,8 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     /** A read() was asked for and no message came yet. */
     private boolean wantRead;
     private boolean started;
+    /** The HTTP decoder's context (null on HTTP/2 streams): reads asked of it bypass flow control. */
+    private ChannelHandlerContext socketReader;
     /** The body of a request that came whole, until its exchange asks for it. */
     private HttpContent pendingBody;
     /** Answered and closing: whatever still arrives is dropped. */
@@ -95,7 +97,21 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     private void start() {
         if (!started) {
             started = true;
+            socketReader = ctx.pipeline().context("decoder");
             requestRead();
+        }
+    }
+
+    /**
+     * Keeps the socket armed for reading while a request is served, without taking messages: the read
+     * is asked of the decoder's context, below the flow-control handler, so whatever arrives (a
+     * pipelined request, the client closing) is decoded and waits there. Without it, a connection that
+     * does not auto-read has its read interest removed and added back around every request — two
+     * epoll_ctl system calls per request. At most one socket read's worth waits this way.
+     */
+    private void keepSocketReadArmed() {
+        if (socketReader != null) {
+            socketReader.read();
         }
     }
 
@@ -157,6 +173,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     private void onRequest(HttpRequest request) {
         headStart = 0;
         awaitingHead = false;
+        keepSocketReadArmed();
         requestStart = System.nanoTime();
         requestPool = null;
         HttpResponseStatus problem = RequestChecks.problem(request, listener.limits());
