@@ -238,7 +238,7 @@ public final class DaemonAdminService implements AdminService {
             save(state.withRemoved(pool, id));
             if (force) {
                 removing.remove(b);
-                pools.removeBackend(p, b);
+                pools.cutBackend(p, b);
                 return view(b);
             }
             removing.add(b);

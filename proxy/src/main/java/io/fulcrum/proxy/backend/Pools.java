@@ -41,6 +41,10 @@ public final class Pools {
         default void backendRemoved(BackendPool pool, Backend backend) {
         }
 
+        /** Removed by force: its requests in flight are to be cut too (after backendRemoved). */
+        default void backendCut(BackendPool pool, Backend backend) {
+        }
+
         /** Admin state or configured weight changed. */
         default void backendChanged(BackendPool pool, Backend backend) {
         }
@@ -115,6 +119,12 @@ public final class Pools {
     public synchronized void removeBackend(BackendPool pool, Backend backend) {
         pool.remove(backend);
         listeners.forEach(l -> l.backendRemoved(pool, backend));
+    }
+
+    /** Removes a backend and cuts its connections, requests in flight included (DELETE ?force=true). */
+    public synchronized void cutBackend(BackendPool pool, Backend backend) {
+        removeBackend(pool, backend);
+        listeners.forEach(l -> l.backendCut(pool, backend));
     }
 
     public synchronized void setWeight(BackendPool pool, Backend backend, int weight) {

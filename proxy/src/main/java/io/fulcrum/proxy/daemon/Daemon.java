@@ -98,6 +98,11 @@ public final class Daemon implements AutoCloseable {
                     server.upstream().closeIdle(backend);
                 }
             }
+
+            @Override
+            public void backendCut(BackendPool pool, Backend backend) {
+                server.upstream().closeAll(backend);
+            }
         });
     }
 

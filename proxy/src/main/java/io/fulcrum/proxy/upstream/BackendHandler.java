@@ -81,6 +81,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         backend.stats().connectionOpened();
+        pool.opened(backend, ctx.channel());
         ctx.fireChannelActive();
     }
 

@@ -33,6 +33,8 @@ public final class LoopConnections {
     private final EventLoop loop;
     private final Bootstrap bootstrap;
     private final Map<Backend, ArrayDeque<Channel>> idle = new IdentityHashMap<>();
+    /** Every open connection, busy or idle, so that a forced removal can cut them all. */
+    private final Map<Backend, java.util.Set<Channel>> open = new IdentityHashMap<>();
 
     LoopConnections(EventLoop loop, Transport transport) {
         this.loop = loop;
@@ -84,8 +86,31 @@ public final class LoopConnections {
         ch.read();
     }
 
+    /** Called when a connection to {@code backend} becomes active. */
+    void opened(Backend backend, Channel ch) {
+        open.computeIfAbsent(backend, b -> new java.util.HashSet<>()).add(ch);
+    }
+
+    /** Closes every connection to {@code backend}, requests in flight included (a forced removal). */
+    void closeAll(Backend backend) {
+        closeIdle(backend);
+        java.util.Set<Channel> all = open.remove(backend);
+        if (all != null) {
+            for (Channel ch : all.toArray(new Channel[0])) {
+                ch.close();
+            }
+        }
+    }
+
     /** Called when a connection goes inactive, pooled or not. */
     void remove(Backend backend, Channel ch) {
+        java.util.Set<Channel> all = open.get(backend);
+        if (all != null) {
+            all.remove(ch);
+            if (all.isEmpty()) {
+                open.remove(backend);
+            }
+        }
         ArrayDeque<Channel> q = idle.get(backend);
         if (q != null) {
             q.remove(ch);

@@ -26,6 +26,13 @@ public final class UpstreamConnections {
         return byLoop.get(loop);
     }
 
+    /** Closes every connection to {@code backend} on every loop, busy ones too. Any thread. */
+    public void closeAll(Backend backend) {
+        for (LoopConnections c : byLoop.values()) {
+            c.loop().execute(() -> c.closeAll(backend));
+        }
+    }
+
     /** Closes idle pooled connections to {@code backend} on every loop. Any thread. */
     public void closeIdle(Backend backend) {
         for (LoopConnections c : byLoop.values()) {
