@@ -8,6 +8,7 @@ import io.fulcrum.proxy.backend.AdminState;
 import io.fulcrum.proxy.backend.Backend;
 import io.fulcrum.proxy.backend.BackendPool;
 import io.fulcrum.proxy.backend.Pools;
+import io.fulcrum.proxy.accesslog.AccessLog;
 import io.fulcrum.proxy.backend.LoadSource;
 import io.fulcrum.proxy.config.BackendConfig;
 import io.fulcrum.proxy.config.ConfigLoader;
@@ -63,6 +64,8 @@ public final class Daemon implements AutoCloseable {
     private final List<Consumer<ReloadStatus>> reloadListeners = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
     private ConfigWatcher watcher;
+    /** Null when access-log.path is empty. */
+    private volatile AccessLog accessLog;
     /** Probes, load reports, dynamic weights, outlier ejection; made in startAll(), closed in stopAll(). */
     private BackendHealth health;
     // Metrics, the admin API and its state file; set by startAll, null if the start failed before them.
@@ -145,6 +148,7 @@ public final class Daemon implements AutoCloseable {
                 admin.reapply();
             }
         });
+        accessLog = AccessLog.open(config.accessLog());
         for (ListenerConfig lc : config.listeners()) {
             ListenerContext ctx = newListener(lc);
             ctx.routes(applier.routes(lc));
@@ -162,8 +166,10 @@ public final class Daemon implements AutoCloseable {
     /** A listener's shared state; its routes are set by the caller once the pools exist. */
     private ListenerContext newListener(ListenerConfig lc) {
         FulcrumConfig c = config;
-        return new ListenerContext(lc.name(), lc.tls().map(TlsContexts::build).orElse(null), new Routes(List.of()),
-                c.limits(), c.timeouts(), server.upstream(), server.clients(), events);
+        ListenerContext ctx = new ListenerContext(lc.name(), lc.tls().map(TlsContexts::build).orElse(null),
+                new Routes(List.of()), c.limits(), c.timeouts(), server.upstream(), server.clients(), events);
+        ctx.accessLog(accessLog);
+        return ctx;
     }
 
     public FulcrumConfig config() {
@@ -236,6 +242,7 @@ public final class Daemon implements AutoCloseable {
             FulcrumConfig next = ConfigLoader.load(config.source());
             apply(next);
             config = next;
+            reopenAccessLog(next);
             reloaded(new ReloadStatus(reloadStatus.generation() + 1, Instant.now(), true, List.of()));
             log.info("config reloaded from {}: generation {}", next.source(), reloadStatus.generation());
             return reloadStatus.generation();
@@ -243,6 +250,28 @@ public final class Daemon implements AutoCloseable {
             reloaded(new ReloadStatus(reloadStatus.generation(), Instant.now(), false, e.errors()));
             log.error("config reload rejected, the running config stays:\n  {}", String.join("\n  ", e.errors()));
             throw e;
+        }
+    }
+
+    /**
+     * A reload reopens the access log (so logrotate's {@code kill -HUP} postrotate works), opens it if it
+     * was just turned on, or stops it if turned off.
+     */
+    private void reopenAccessLog(FulcrumConfig next) {
+        AccessLog current = accessLog;
+        AccessLog now;
+        if (next.accessLog().path().isEmpty()) {
+            now = null;
+        } else if (current == null) {
+            now = AccessLog.open(next.accessLog());
+        } else {
+            current.reopen(next.accessLog());
+            now = current;
+        }
+        accessLog = now;
+        listeners.values().forEach(l -> l.accessLog(now));
+        if (current != null && now == null) {
+            current.close();
         }
     }
 
@@ -306,6 +335,9 @@ public final class Daemon implements AutoCloseable {
         }
         if (metrics != null) {
             metrics.close();
+        }
+        if (accessLog != null) {
+            accessLog.close();
         }
     }
 }

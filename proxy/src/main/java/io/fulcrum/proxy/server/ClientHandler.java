@@ -1,5 +1,7 @@
 package io.fulcrum.proxy.server;
 
+import io.fulcrum.proxy.accesslog.AccessEntry;
+import io.fulcrum.proxy.accesslog.AccessLog;
 import io.fulcrum.proxy.backend.Backend;
 import io.fulcrum.proxy.backend.BackendPool;
 import io.fulcrum.proxy.lb.HashKeys;
@@ -60,6 +62,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     private long headStart;
     /** The request being served: when its head arrived and where it was routed, for requestDone. */
     private long requestStart;
+    private HttpRequest currentRequest;
     private BackendPool requestPool;
     /** A read() was asked for and no message came yet. */
     private boolean wantRead;
@@ -171,6 +174,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     }
 
     private void onRequest(HttpRequest request) {
+        currentRequest = request;
         headStart = 0;
         awaitingHead = false;
         keepSocketReadArmed();
@@ -307,7 +311,21 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     }
 
     private void requestDone(Backend backend, int status) {
-        listener.events().requestDone(listener.name(), requestPool, backend, status, System.nanoTime() - requestStart);
+        long nanos = System.nanoTime() - requestStart;
+        listener.events().requestDone(listener.name(), requestPool, backend, status, nanos);
+        AccessLog accessLog = listener.accessLog();
+        if (accessLog != null && currentRequest != null) {
+            HttpRequest r = currentRequest;
+            HttpHeaders h = r.headers();
+            InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
+            accessLog.record(new AccessEntry(System.currentTimeMillis(), listener.name(),
+                    client == null || client.getAddress() == null ? "-" : client.getAddress().getHostAddress(),
+                    r.method().name(), r.uri(), ctx.channel() instanceof Http2StreamChannel ? "HTTP/2.0"
+                            : r.protocolVersion().text(), h.get(HttpHeaderNames.HOST),
+                    h.get(HttpHeaderNames.USER_AGENT), h.get(HttpHeaderNames.REFERER),
+                    h.get(ForwardingHeaders.X_REQUEST_ID), status, nanos,
+                    requestPool == null ? null : requestPool.name(), backend == null ? null : backend.id()));
+        }
     }
 
     // ---------------------------------------------------------------- ClientSide, for the exchange

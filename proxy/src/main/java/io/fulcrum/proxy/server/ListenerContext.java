@@ -1,5 +1,6 @@
 package io.fulcrum.proxy.server;
 
+import io.fulcrum.proxy.accesslog.AccessLog;
 import io.fulcrum.proxy.config.LimitsConfig;
 import io.fulcrum.proxy.config.TimeoutsConfig;
 import io.fulcrum.proxy.server.tls.TlsContexts;
@@ -21,6 +22,7 @@ public final class ListenerContext {
     private volatile Routes routes;
     private volatile LimitsConfig limits;
     private volatile TimeoutsConfig timeouts;
+    private volatile AccessLog accessLog;
     private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
 
     /** @param tls the listener's certificates, or null for plain HTTP */
@@ -44,6 +46,15 @@ public final class ListenerContext {
     /** "http" or "https", for X-Forwarded-Proto. */
     public String scheme() {
         return scheme;
+    }
+
+    /** The daemon's access log, or null when it is off. */
+    public AccessLog accessLog() {
+        return accessLog;
+    }
+
+    public void accessLog(AccessLog accessLog) {
+        this.accessLog = accessLog;
     }
 
     /** The listener's TLS, or null. */
