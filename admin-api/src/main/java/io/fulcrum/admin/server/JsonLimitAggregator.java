@@ -1,9 +1,9 @@
 package io.fulcrum.admin.server;
 
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Gathers an admin request whole (admin bodies are small) up to a limit, and answers a larger one
@@ -23,6 +24,8 @@ import io.netty.util.ReferenceCountUtil;
  * handler.
  */
 final class JsonLimitAggregator extends HttpObjectAggregator {
+
+    static final int LINGER_SECONDS = 2;
 
     JsonLimitAggregator(int maxContentLength) {
         super(maxContentLength, true);
@@ -41,7 +44,23 @@ final class JsonLimitAggregator extends HttpObjectAggregator {
 
     @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-        ctx.writeAndFlush(tooLarge()).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(tooLarge()).addListener(f -> lingerThenClose(ctx));
+    }
+
+    /**
+     * Closes gently. The client is likely still sending the body it announced; closing a socket with
+     * unread input makes the kernel send a reset, which can destroy the 413 before the client reads
+     * it. So the write side is shut (the client sees the answer, then EOF) while what it still sends
+     * is read and dropped, and the connection is closed when the client closes it or after
+     * {@link #LINGER_SECONDS} — NGINX's lingering close.
+     */
+    private static void lingerThenClose(ChannelHandlerContext ctx) {
+        if (ctx.channel() instanceof DuplexChannel duplex && ctx.channel().isActive()) {
+            duplex.shutdownOutput();
+            ctx.executor().schedule(() -> ctx.close(), LINGER_SECONDS, TimeUnit.SECONDS);
+        } else {
+            ctx.close();
+        }
     }
 
     private FullHttpResponse tooLarge() {

@@ -26,6 +26,7 @@ public final class Backend {
     private volatile int effectiveWeight;
     private volatile HealthStatus health;
     private volatile AdminState adminState = AdminState.ACTIVE;
+    private volatile Object meters;
     private volatile boolean removed;
 
     /**
@@ -53,6 +54,18 @@ public final class Backend {
     /** Resolved when the backend was created (at load or reload), so connecting never resolves DNS. */
     public InetSocketAddress socketAddress() {
         return socketAddress;
+    }
+
+    /**
+     * The metrics component's meters for this backend, made once when it appears so that recording a
+     * request needs no lookup. Null until metrics are attached.
+     */
+    public Object meters() {
+        return meters;
+    }
+
+    public void meters(Object meters) {
+        this.meters = meters;
     }
 
     public BackendStats stats() {

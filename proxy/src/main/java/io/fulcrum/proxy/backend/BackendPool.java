@@ -32,11 +32,24 @@ public final class BackendPool {
     private final String name;
     private Strategy strategy;
     private volatile Snapshot snapshot;
+    private volatile Object meters;
 
     public BackendPool(PoolConfig config, List<Backend> backends) {
         this.name = config.name();
         this.strategy = Strategies.create(config);
         publish(config, List.copyOf(backends));
+    }
+
+    /**
+     * The metrics component's meters for this pool, made once when it appears so that recording a
+     * request needs no lookup. Null until metrics are attached.
+     */
+    public Object meters() {
+        return meters;
+    }
+
+    public void meters(Object meters) {
+        this.meters = meters;
     }
 
     public String name() {

@@ -7,6 +7,7 @@ import io.fulcrum.proxy.config.FulcrumConfig;
 import io.fulcrum.proxy.config.InvalidConfigException;
 import io.fulcrum.proxy.daemon.Daemon;
 import io.fulcrum.proxy.demo.DemoBackends;
+import io.fulcrum.proxy.demo.DemoTraffic;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -137,8 +138,11 @@ public final class Main {
     }
 
     private static int demo(FulcrumConfig config, PrintStream out) throws InterruptedException {
-        try (DemoBackends backends = DemoBackends.start("127.0.0.1", 9001)) {
-            out.println("demo backends up on 127.0.0.1:9001-9003 (demo-1 cool, demo-2 warm, demo-3 hot)");
+        String target = config.listeners().get(0).bind().toString().replace("0.0.0.0", "127.0.0.1");
+        try (DemoBackends backends = DemoBackends.start("127.0.0.1", 9001);
+             DemoTraffic traffic = new DemoTraffic(target)) {
+            out.println("demo backends up on 127.0.0.1:9001-9003 (demo-1 cool, demo-2 warm, demo-3 hot);"
+                    + " sending ~20 requests/s through http://" + target + "/");
             config.listeners().forEach(l -> out.println("try:  curl http://" + l.bind() + "/"));
             out.println("admin: curl http://" + config.admin().bind() + "/api/v1/pools   (Ctrl-C stops)");
             long[] last = new long[backends.backends().size()];
@@ -150,7 +154,7 @@ public final class Main {
                     line.append(String.format(Locale.ROOT, "  %s %d (cpu %.2f)", b.name(), now - last[i], b.cpu()));
                     last[i] = now;
                 }
-                daemon.pools().values().forEach(p -> line.append("\n  pool ").append(p.name())
+                daemon.pools().all().forEach(p -> line.append("\n  pool ").append(p.name())
                         .append(" effective weights:").append(weights(p)));
                 out.println(line);
             });

@@ -1,8 +1,10 @@
 package io.fulcrum.proxy.daemon;
 
 import io.fulcrum.health.HealthStatus;
+import io.fulcrum.proxy.backend.AdminState;
 import io.fulcrum.proxy.backend.Backend;
 import io.fulcrum.proxy.backend.BackendPool;
+import io.fulcrum.proxy.backend.Pools;
 import io.fulcrum.proxy.config.BackendConfig;
 import io.fulcrum.proxy.config.FulcrumConfig;
 import io.fulcrum.proxy.config.ListenerConfig;
@@ -13,34 +15,57 @@ import io.fulcrum.proxy.server.ListenerContext;
 import io.fulcrum.proxy.server.ProxyServer;
 import io.fulcrum.proxy.server.Routes;
 import io.fulcrum.proxy.upstream.ExchangeEvents;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The running daemon: pools built from the config, listeners bound, and everything that a start,
- * a reload or a stop changes. Start and stop run on the caller's thread (main), never on an event loop.
+ * a reload or a stop changes. Start and stop run on the caller's thread (main), never on an event
+ * loop; runtime changes run on the control thread or the admin worker, never on an event loop.
  */
 public final class Daemon implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
 
-    private final FulcrumConfig config;
     private final ProxyServer server;
-    private final Map<String, BackendPool> pools = new LinkedHashMap<>();
+    /** Off-path work: drain watching, weight updates, reload debouncing. One thread. */
+    private final ScheduledExecutorService control = Executors.newSingleThreadScheduledExecutor(
+            new DefaultThreadFactory("fulcrum-control", true));
+    private final Pools pools = new Pools(control);
     private final Map<String, ListenerContext> listeners = new LinkedHashMap<>();
     private final Map<String, InetSocketAddress> addresses = new LinkedHashMap<>();
+    private volatile FulcrumConfig config;
+    private volatile ExchangeEvents events = ExchangeEvents.NONE;
     private volatile boolean closed;
 
     private Daemon(FulcrumConfig config) {
         this.config = config;
         this.server = new ProxyServer(config.threads(), config.limits().maxConnections());
+        // Backends that leave service keep no idle pooled connections.
+        pools.addListener(new Pools.Listener() {
+            @Override
+            public void backendRemoved(BackendPool pool, Backend backend) {
+                server.upstream().closeIdle(backend);
+            }
+
+            @Override
+            public void backendChanged(BackendPool pool, Backend backend) {
+                if (backend.adminState() != AdminState.ACTIVE) {
+                    server.upstream().closeIdle(backend);
+                }
+            }
+        });
     }
 
     /** Builds and starts everything; on failure, whatever was started is stopped again. */
@@ -50,44 +75,44 @@ public final class Daemon implements AutoCloseable {
             d.startAll();
             return d;
         } catch (RuntimeException e) {
-            d.server.shutdown(java.time.Duration.ZERO);
+            d.stopAll(Duration.ZERO);
             throw e;
         }
     }
 
     private void startAll() {
         for (PoolConfig pc : config.pools().values()) {
-            if (!Strategies.isBuilt(pc.strategy())) {
-                log.warn("pool {}: strategy {} is not built yet; balancing round-robin until it is", pc.name(),
-                        pc.strategy());
-            }
+            warnIfNotBuilt(pc);
             List<Backend> backends = new ArrayList<>();
             for (BackendConfig bc : pc.backends()) {
-                backends.add(newBackend(bc, Backend.Source.CONFIG, HealthStatus.UP));
+                backends.add(new Backend(bc.address(), bc.address().resolve(), bc.weight(), Backend.Source.CONFIG,
+                        HealthStatus.UP));
             }
-            pools.put(pc.name(), new BackendPool(pc, backends));
+            pools.addPool(pc, backends);
         }
         for (ListenerConfig lc : config.listeners()) {
             ListenerContext ctx = new ListenerContext(lc.name(), lc.tls().isPresent() ? "https" : "http",
-                    routes(lc), config.limits(), config.timeouts(), server.upstream(), server.clients(),
-                    ExchangeEvents.NONE);
+                    routes(lc), config.limits(), config.timeouts(), server.upstream(), server.clients(), events);
             listeners.put(lc.name(), ctx);
             addresses.put(lc.name(), server.bind(ctx, lc.bind()));
         }
         log.info("fulcrum started: {} listener(s), {} pool(s), {} backend(s), transport {}", listeners.size(),
-                pools.size(), pools.values().stream().mapToInt(p -> p.backends().size()).sum(),
+                pools.all().size(), pools.all().stream().mapToInt(p -> p.backends().size()).sum(),
                 server.transportName());
     }
 
-    static Backend newBackend(BackendConfig bc, Backend.Source source, HealthStatus health) {
-        return new Backend(bc.address(), bc.address().resolve(), bc.weight(), source, health);
+    private static void warnIfNotBuilt(PoolConfig pc) {
+        if (!Strategies.isBuilt(pc.strategy())) {
+            log.warn("pool {}: strategy {} is not built yet; balancing round-robin until it is", pc.name(),
+                    pc.strategy());
+        }
     }
 
     private Routes routes(ListenerConfig lc) {
         List<Routes.Route> list = new ArrayList<>();
         for (RouteConfig rc : lc.routes()) {
             list.add(new Routes.Route(rc.host().map(h -> h.toLowerCase(Locale.ROOT)).orElse(null), rc.pathPrefix(),
-                    pools.get(rc.pool())));
+                    pools.pool(rc.pool())));
         }
         return new Routes(list);
     }
@@ -96,9 +121,13 @@ public final class Daemon implements AutoCloseable {
         return config;
     }
 
-    /** Pools by name, in config order. */
-    public Map<String, BackendPool> pools() {
-        return Collections.unmodifiableMap(pools);
+    public Pools pools() {
+        return pools;
+    }
+
+    /** The daemon's control thread, for off-path periodic work. */
+    public ScheduledExecutorService control() {
+        return control;
     }
 
     /** Where each listener is bound (useful with port 0). */
@@ -118,7 +147,17 @@ public final class Daemon implements AutoCloseable {
         }
         closed = true;
         log.info("fulcrum stopping (grace {})", config.timeouts().shutdownGrace());
-        server.shutdown(config.timeouts().shutdownGrace());
+        stopAll(config.timeouts().shutdownGrace());
         log.info("fulcrum stopped");
+    }
+
+    private void stopAll(Duration grace) {
+        server.shutdown(grace);
+        control.shutdownNow();
+        try {
+            control.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -7,26 +7,29 @@ import java.util.function.Predicate;
 
 /**
  * Plain round-robin, weights ignored: backends a b c → a b c a b c. One shared counter; a backend
- * the predicate refuses is skipped and the next one in order is tried.
+ * the predicate refuses is skipped and the next one in order is tried (a b c with b refused →
+ * a c c a c c: b's turns fall to its successor).
+ *
+ * <p>Select path: one {@code getAndIncrement}, then predicate calls until one accepts (at most n).
  */
 public final class RoundRobinStrategy implements Strategy {
 
     @Override
     public Selector build(List<Backend> backends) {
-        Backend[] ring = backends.toArray(Backend[]::new);
-        AtomicInteger next = new AtomicInteger();
-        return (hashKey, accept) -> pick(ring, next.getAndIncrement(), accept);
+        return new RoundRobinSelector(Candidates.toArray(backends));
     }
 
-    private static Backend pick(Backend[] ring, int ticket, Predicate<Backend> accept) {
-        int n = ring.length;
-        int start = Math.floorMod(ticket, n);
-        for (int i = 0; i < n; i++) {
-            Backend b = ring[(start + i) % n];
-            if (accept.test(b)) {
-                return b;
-            }
+    private static final class RoundRobinSelector implements Selector {
+        private final Backend[] ring;
+        private final AtomicInteger next = new AtomicInteger();
+
+        RoundRobinSelector(Backend[] ring) {
+            this.ring = ring;
         }
-        return null;
+
+        @Override
+        public Backend select(long hashKey, Predicate<Backend> accept) {
+            return Candidates.firstAccepted(ring, Candidates.slot(next.getAndIncrement(), ring.length), accept);
+        }
     }
 }

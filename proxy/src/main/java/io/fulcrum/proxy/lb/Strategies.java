@@ -4,7 +4,6 @@ import io.fulcrum.proxy.config.PoolConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * The registry of balancing strategies by their config name (SPEC section 4). Adding a strategy is
@@ -12,13 +11,27 @@ import java.util.function.Function;
  */
 public final class Strategies {
 
-    private static final Map<String, Function<PoolConfig, Strategy>> BUILT = new LinkedHashMap<>();
+    /** Makes a strategy for a pool, with the random source randomised strategies draw from. */
+    @FunctionalInterface
+    private interface Factory {
+        Strategy create(PoolConfig pool, RandomSource random);
+    }
+
+    private static final Map<String, Factory> BUILT = new LinkedHashMap<>();
     /** Names SPEC section 4 accepts, whether built yet or not. */
     private static final Set<String> KNOWN = Set.of("round-robin", "weighted-round-robin", "least-connections",
             "power-of-two", "peak-ewma", "consistent-hash", "random", "dynamic");
 
     static {
-        BUILT.put("round-robin", pool -> new RoundRobinStrategy());
+        BUILT.put("round-robin", (pool, random) -> new RoundRobinStrategy());
+        BUILT.put("weighted-round-robin", (pool, random) -> new WeightedRoundRobinStrategy());
+        BUILT.put("least-connections", (pool, random) -> new LeastConnectionsStrategy());
+        BUILT.put("power-of-two", (pool, random) -> new PowerOfTwoStrategy(random));
+        BUILT.put("peak-ewma", (pool, random) ->
+                new PeakEwmaStrategy(random, System::nanoTime, PeakEwmaStrategy.DEFAULT_RTT_NANOS));
+        BUILT.put("consistent-hash", (pool, random) -> new ConsistentHashStrategy());
+        BUILT.put("random", (pool, random) -> new RandomStrategy(random));
+        BUILT.put("dynamic", (pool, random) -> new DynamicStrategy(random));
     }
 
     private Strategies() {
@@ -34,12 +47,17 @@ public final class Strategies {
         return BUILT.containsKey(name);
     }
 
-    /** The strategy for a pool; a known name not built yet falls back to round-robin. */
+    /** The strategy for a pool, drawing from ThreadLocalRandom; an unknown name falls back to round-robin. */
     public static Strategy create(PoolConfig pool) {
-        Function<PoolConfig, Strategy> factory = BUILT.get(pool.strategy());
+        return create(pool, RandomSource.threadLocal());
+    }
+
+    /** As {@link #create(PoolConfig)} with an injected random source (tests pass a seeded one). */
+    public static Strategy create(PoolConfig pool, RandomSource random) {
+        Factory factory = BUILT.get(pool.strategy());
         if (factory == null) {
             factory = BUILT.get("round-robin");
         }
-        return factory.apply(pool);
+        return factory.create(pool, random);
     }
 }

@@ -1,5 +1,6 @@
 package io.fulcrum.proxy.server;
 
+import io.fulcrum.proxy.backend.Backend;
 import io.fulcrum.proxy.backend.BackendPool;
 import io.fulcrum.proxy.upstream.ClientSide;
 import io.fulcrum.proxy.upstream.Exchange;
@@ -7,6 +8,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -35,6 +37,8 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
 
     private static final Logger log = LoggerFactory.getLogger(ClientHandler.class);
 
+    static final int LINGER_SECONDS = 2;
+
     private final ListenerContext listener;
     private ChannelHandlerContext ctx;
     private Exchange exchange;
@@ -44,8 +48,15 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     private boolean shuttingDown;
     private boolean awaitingHead = true;
     private ScheduledFuture<?> headerTimer;
+    /** The request being served: when its head arrived and where it was routed, for requestDone. */
+    private long requestStart;
+    private BackendPool requestPool;
     /** A read() was asked for and no message came yet. */
     private boolean wantRead;
+    /** Answered and closing: whatever still arrives is dropped. */
+    private boolean lingering;
+    /** Counted in the connection limits (a connection over max-connections never is). */
+    private boolean counted;
 
     public ClientHandler(ListenerContext listener) {
         this.listener = listener;
@@ -63,13 +74,18 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
             ctx.close();
             return;
         }
+        counted = true;
+        listener.connectionOpened();
         ctx.fireChannelActive();
         requestRead();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        listener.clients().closed();
+        if (counted) {
+            listener.clients().closed();
+            listener.connectionClosed();
+        }
         cancelHeaderTimer();
         if (exchange != null) {
             Exchange e = exchange;
@@ -82,6 +98,10 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         wantRead = false;
+        if (lingering) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         if (msg instanceof HttpRequest request) {
             try {
                 onRequest(request);
@@ -111,6 +131,8 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     private void onRequest(HttpRequest request) {
         cancelHeaderTimer();
         awaitingHead = false;
+        requestStart = System.nanoTime();
+        requestPool = null;
         HttpResponseStatus problem = RequestChecks.problem(request, listener.limits());
         if (problem != null) {
             // Malformed: framing cannot be trusted, so the connection ends with the answer.
@@ -127,6 +149,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
             answerLocally(HttpResponseStatus.NOT_FOUND, hasBody, !hasBody);
             return;
         }
+        requestPool = pool;
         boolean expectContinue = HttpUtil.is100ContinueExpected(request);
         headers.remove(HttpHeaderNames.EXPECT);
         ForwardingHeaders.stripHopByHop(headers);
@@ -146,7 +169,8 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
      */
     private void answerLocally(HttpResponseStatus status, boolean close, boolean discard) {
         boolean end = close || !keepAlive;
-        LocalResponses.send(ctx, status, end);
+        requestDone(null, status.code());
+        answer(status, end);
         if (!end && discard) {
             discarding = true;
             requestRead();
@@ -160,6 +184,32 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
         }
         awaitingHead = true;
         requestRead();
+    }
+
+    /** Writes one of Fulcrum's own answers; with {@code close}, the connection then ends gently. */
+    private void answer(HttpResponseStatus status, boolean close) {
+        if (!close) {
+            ctx.writeAndFlush(LocalResponses.build(status, false));
+            return;
+        }
+        lingering = true;
+        ctx.writeAndFlush(LocalResponses.build(status, true)).addListener(f -> lingerThenClose());
+    }
+
+    /**
+     * The client may still be sending (a body we refused, the rest of a malformed request). Closing a
+     * socket with unread input makes the kernel reset it, which can destroy our answer before the
+     * client reads it. So: shut our side (the client reads the answer, then EOF), read and drop what
+     * still comes, and close when the client does or after {@link #LINGER_SECONDS} (NGINX's lingering close).
+     */
+    private void lingerThenClose() {
+        if (ctx.channel() instanceof DuplexChannel duplex && ctx.channel().isActive()) {
+            duplex.shutdownOutput();
+            ctx.channel().config().setAutoRead(true);
+            ctx.executor().schedule(() -> ctx.close(), LINGER_SECONDS, TimeUnit.SECONDS);
+        } else {
+            ctx.close();
+        }
     }
 
     /**
@@ -182,6 +232,10 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
+    private void requestDone(Backend backend, int status) {
+        listener.events().requestDone(listener.name(), requestPool, backend, status, System.nanoTime() - requestStart);
+    }
+
     // ---------------------------------------------------------------- ClientSide, for the exchange
 
     @Override
@@ -196,6 +250,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
 
     @Override
     public void exchangeFinished(boolean requestFullyRead) {
+        requestDone(exchange.backend(), exchange.status());
         exchange = null;
         if (!requestFullyRead) {
             closeAfterFlush();
@@ -207,8 +262,9 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     @Override
     public void exchangeFailed(HttpResponseStatus status, boolean requestFullyRead) {
         exchange = null;
+        requestDone(null, status.code());
         boolean close = !requestFullyRead || !keepAlive || shuttingDown;
-        LocalResponses.send(ctx, status, close);
+        answer(status, close);
         if (!close) {
             awaitingHead = true;
             requestRead();
@@ -217,6 +273,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
 
     @Override
     public void exchangeBroken() {
+        requestDone(exchange.backend(), exchange.status());
         exchange = null;
         ctx.close();
     }
@@ -239,7 +296,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     private void headerTimedOut() {
         headerTimer = null;
         if (awaitingHead && ctx.channel().isActive()) {
-            LocalResponses.send(ctx, HttpResponseStatus.REQUEST_TIMEOUT, true);
+            answer(HttpResponseStatus.REQUEST_TIMEOUT, true);
         }
     }
 

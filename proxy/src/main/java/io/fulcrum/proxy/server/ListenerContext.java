@@ -19,6 +19,7 @@ public final class ListenerContext {
     private volatile Routes routes;
     private volatile LimitsConfig limits;
     private volatile TimeoutsConfig timeouts;
+    private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
 
     public ListenerContext(String name, String scheme, Routes routes, LimitsConfig limits, TimeoutsConfig timeouts,
                            UpstreamConnections upstream, ClientConnections clients, ExchangeEvents events) {
@@ -73,5 +74,18 @@ public final class ListenerContext {
 
     public ExchangeEvents events() {
         return events;
+    }
+
+    void connectionOpened() {
+        connections.incrementAndGet();
+    }
+
+    void connectionClosed() {
+        connections.decrementAndGet();
+    }
+
+    /** Open client connections on this listener (fulcrum_connections_active). */
+    public int activeConnections() {
+        return connections.get();
     }
 }

@@ -2,9 +2,6 @@ package io.fulcrum.proxy.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -58,14 +55,5 @@ public final class LocalResponses {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
         return response;
-    }
-
-    /** Writes and flushes the answer; with {@code close}, closes the connection once it is written. */
-    public static ChannelFuture send(ChannelHandlerContext ctx, HttpResponseStatus status, boolean close) {
-        ChannelFuture f = ctx.writeAndFlush(build(status, close));
-        if (close) {
-            f.addListener(ChannelFutureListener.CLOSE);
-        }
-        return f;
     }
 }

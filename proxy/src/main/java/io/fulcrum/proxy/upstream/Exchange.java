@@ -66,8 +66,6 @@ public final class Exchange implements ChannelFutureListener {
     /** Body pieces kept for a replay; null once the body outgrew the retry buffer. */
     private ArrayDeque<HttpContent> replay;
     private int replayBytes;
-    /** Pieces read from the client while no backend connection is ready (between retries). */
-    private ArrayDeque<HttpContent> pending;
     private long bodyBytes;
     private int piecesRead;
     private boolean requestComplete;
@@ -187,12 +185,6 @@ public final class Exchange implements ChannelFutureListener {
                 ch.write(piece.retainedDuplicate(), ch.voidPromise());
             }
         }
-        if (pending != null) {
-            HttpContent piece;
-            while ((piece = pending.poll()) != null) {
-                ch.write(piece, ch.voidPromise());
-            }
-        }
         if (requestComplete) {
             ch.flush();
             requestSent();
@@ -227,10 +219,12 @@ public final class Exchange implements ChannelFutureListener {
         }
         keepForReplay(piece);
         if (channel == null) {
-            if (pending == null) {
-                pending = new ArrayDeque<>(2);
+            // Between a failed attempt and the next connection: the piece goes out with the replay.
+            piece.release();
+            if (replay == null) {
+                // ...unless it outgrew the retry buffer: the next backend can no longer get the body whole.
+                fail(HttpResponseStatus.BAD_GATEWAY);
             }
-            pending.add(piece);
             return;
         }
         channel.writeAndFlush(piece, channel.voidPromise());
@@ -256,8 +250,9 @@ public final class Exchange implements ChannelFutureListener {
         replay.add(piece.retainedDuplicate());
     }
 
+    /** Whether the request can be sent again in full: no body, nothing of it read yet, or all of it kept. */
     private boolean canReplay() {
-        return piecesRead == 0 || replay != null;
+        return !hasBody || piecesRead == 0 || replay != null;
     }
 
     private void requestSent() {
@@ -479,11 +474,5 @@ public final class Exchange implements ChannelFutureListener {
 
     private void releaseBuffers() {
         releaseReplay();
-        if (pending != null) {
-            HttpContent piece;
-            while ((piece = pending.poll()) != null) {
-                piece.release();
-            }
-        }
     }
 }

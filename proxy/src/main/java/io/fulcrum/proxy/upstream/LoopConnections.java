@@ -1,5 +1,6 @@
 package io.fulcrum.proxy.upstream;
 
+import io.fulcrum.proxy.backend.AdminState;
 import io.fulcrum.proxy.backend.Backend;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -73,7 +74,9 @@ public final class LoopConnections {
             return;
         }
         ArrayDeque<Channel> q = idle.computeIfAbsent(backend, b -> new ArrayDeque<>());
-        if (q.size() >= MAX_IDLE_PER_BACKEND || backend.isRemoved()) {
+        // A backend being drained, disabled or removed keeps no idle connections: its keep-alive
+        // connections end with the response in progress.
+        if (q.size() >= MAX_IDLE_PER_BACKEND || backend.isRemoved() || backend.adminState() != AdminState.ACTIVE) {
             ch.close();
             return;
         }
