@@ -26,13 +26,14 @@ public final class BackendPool {
     private static final Selector NONE = (hashKey, accept) -> null;
 
     /** What the request path sees: all backends, and a selector over the selectable ones. */
-    public record Snapshot(PoolConfig config, List<Backend> backends, Selector selector) {
+    public record Snapshot(PoolConfig config, List<Backend> backends, Selector selector, Predicate<Backend> hasRoom) {
     }
 
     private final String name;
     private Strategy strategy;
     private volatile Snapshot snapshot;
     private volatile Object meters;
+    private final WaitQueue waitQueue = new WaitQueue();
 
     public BackendPool(PoolConfig config, List<Backend> backends) {
         this.name = config.name();
@@ -78,6 +79,23 @@ public final class BackendPool {
         return accept == null
                 ? selector.select(hashKey, Backend::isSelectable)
                 : selector.select(hashKey, b -> b.isSelectable() && accept.test(b));
+    }
+
+    /**
+     * As {@link #select}, but only among backends with fewer than {@code max-connections-per-backend}
+     * requests in flight (a hint: the caller still takes the slot with {@link BackendStats#tryStart}).
+     */
+    public Backend selectWithCapacity(long hashKey, Predicate<Backend> accept) {
+        Snapshot s = snapshot;
+        Predicate<Backend> hasRoom = s.hasRoom();
+        return accept == null
+                ? s.selector().select(hashKey, hasRoom)
+                : s.selector().select(hashKey, b -> hasRoom.test(b) && accept.test(b));
+    }
+
+    /** Requests waiting for a slot when every backend is at its connection limit. */
+    public WaitQueue waitQueue() {
+        return waitQueue;
     }
 
     public Optional<Backend> find(String id) {
@@ -155,6 +173,8 @@ public final class BackendPool {
             }
         }
         Selector selector = selectable.isEmpty() ? NONE : strategy.build(List.copyOf(selectable));
-        snapshot = new Snapshot(config, backends, selector);
+        int max = config.maxConnectionsPerBackend();
+        Predicate<Backend> hasRoom = b -> b.isSelectable() && (max <= 0 || b.stats().inFlight() < max);
+        snapshot = new Snapshot(config, backends, selector, hasRoom);
     }
 }

@@ -55,6 +55,47 @@ public final class BackendStats {
     }
 
     /** A request was sent to (or is about to be sent to) this backend. Any thread. */
+    /**
+     * Starts a request if the backend has fewer than {@code max} in flight (HAProxy's {@code maxconn});
+     * {@code max} 0 = no limit. One CAS loop, no lock.
+     *
+     * @return false (nothing counted) when the backend is full
+     */
+    public boolean tryStart(int max) {
+        if (max <= 0) {
+            requestStarted();
+            return true;
+        }
+        for (;;) {
+            int n = inFlight.get();
+            if (n >= max) {
+                return false;
+            }
+            if (inFlight.compareAndSet(n, n + 1)) {
+                requests.increment();
+                return true;
+            }
+        }
+    }
+
+    /**
+     * A request ends and a queued one takes its place on this backend at once: in-flight stays the
+     * same, so no newcomer can jump the queue in between.
+     */
+    public void requestHandedOver(long latencyNanos, boolean failed) {
+        observeLatency(latencyNanos, failed, nanoClock.getAsLong());
+        if (failed) {
+            failures.increment();
+        }
+        requests.increment();
+    }
+
+    /** Undoes a {@link #tryStart} whose slot went unused. */
+    public void cancelStart() {
+        inFlight.decrementAndGet();
+        requests.decrement();
+    }
+
     public void requestStarted() {
         inFlight.incrementAndGet();
         requests.increment();

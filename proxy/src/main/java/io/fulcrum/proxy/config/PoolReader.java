@@ -12,14 +12,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /** Reads and checks {@code fulcrum.pools}: strategy, hash key, backends, health and the rest. Confined to the loading thread. */
 final class PoolReader {
 
     /** SPEC section 4's names, in its order, for the "valid:" list of an error (Strategies has no list). */
-    private static final List<String> STRATEGY_NAMES = List.of("round-robin", "weighted-round-robin",
-            "least-connections", "power-of-two", "peak-ewma", "consistent-hash", "random", "dynamic");
     private static final Set<String> HEALTH_TYPES = Set.of("http", "tcp", "none");
     private static final int MAX = Integer.MAX_VALUE;
 
@@ -50,7 +47,7 @@ final class PoolReader {
         String strategy = s.string("strategy");
         if (strategy != null && !Strategies.isKnown(strategy)) {
             s.error("strategy", "unknown strategy '" + strategy + "'; valid: "
-                    + STRATEGY_NAMES.stream().filter(Strategies::isKnown).collect(Collectors.joining(", ")));
+                    + String.join(", ", Strategies.names()));
         }
         Optional<HashKeyConfig> hashKey = hashKey(s, strategy);
         List<BackendConfig> backends = backends(s);

@@ -5,12 +5,14 @@ import io.fulcrum.proxy.backend.AdminState;
 import io.fulcrum.proxy.backend.Backend;
 import io.fulcrum.proxy.backend.BackendPool;
 import io.fulcrum.proxy.backend.Pools;
+import io.fulcrum.proxy.backend.LoadSource;
 import io.fulcrum.proxy.config.BackendConfig;
+import io.fulcrum.proxy.config.ConfigLoader;
+import io.fulcrum.proxy.config.InvalidConfigException;
 import io.fulcrum.proxy.config.FulcrumConfig;
 import io.fulcrum.proxy.config.ListenerConfig;
 import io.fulcrum.proxy.config.PoolConfig;
 import io.fulcrum.proxy.config.RouteConfig;
-import io.fulcrum.proxy.lb.Strategies;
 import io.fulcrum.proxy.server.ListenerContext;
 import io.fulcrum.proxy.server.ProxyServer;
 import io.fulcrum.proxy.server.Routes;
@@ -18,14 +20,17 @@ import io.fulcrum.proxy.upstream.ExchangeEvents;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +52,9 @@ public final class Daemon implements AutoCloseable {
     private final Map<String, InetSocketAddress> addresses = new LinkedHashMap<>();
     private volatile FulcrumConfig config;
     private volatile ExchangeEvents events = ExchangeEvents.NONE;
+    private volatile LoadSource loadSource = LoadSource.NONE;
+    private volatile ReloadStatus reloadStatus = new ReloadStatus(1, null, true, List.of());
+    private final List<Consumer<ReloadStatus>> reloadListeners = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
     private Daemon(FulcrumConfig config) {
@@ -82,7 +90,6 @@ public final class Daemon implements AutoCloseable {
 
     private void startAll() {
         for (PoolConfig pc : config.pools().values()) {
-            warnIfNotBuilt(pc);
             List<Backend> backends = new ArrayList<>();
             for (BackendConfig bc : pc.backends()) {
                 backends.add(new Backend(bc.address(), bc.address().resolve(), bc.weight(), Backend.Source.CONFIG,
@@ -99,13 +106,6 @@ public final class Daemon implements AutoCloseable {
         log.info("fulcrum started: {} listener(s), {} pool(s), {} backend(s), transport {}", listeners.size(),
                 pools.all().size(), pools.all().stream().mapToInt(p -> p.backends().size()).sum(),
                 server.transportName());
-    }
-
-    private static void warnIfNotBuilt(PoolConfig pc) {
-        if (!Strategies.isBuilt(pc.strategy())) {
-            log.warn("pool {}: strategy {} is not built yet; balancing round-robin until it is", pc.name(),
-                    pc.strategy());
-        }
     }
 
     private Routes routes(ListenerConfig lc) {
@@ -137,6 +137,56 @@ public final class Daemon implements AutoCloseable {
 
     public ProxyServer server() {
         return server;
+    }
+
+    /** Where backends' last load reports are read (set by the health component). */
+    public LoadSource loadSource() {
+        return loadSource;
+    }
+
+    public void loadSource(LoadSource source) {
+        this.loadSource = source;
+    }
+
+    public ReloadStatus reloadStatus() {
+        return reloadStatus;
+    }
+
+    /** Called after every reload attempt, applied or rejected, on the reloading thread. */
+    public void onReload(Consumer<ReloadStatus> listener) {
+        reloadListeners.add(listener);
+    }
+
+    /**
+     * Reloads the config file (SPEC section 3): parses and validates it whole first; an invalid one
+     * changes nothing and is thrown back; a valid one is applied as a difference and the generation
+     * goes up by one. Serialised; call off the event loops (it reads files and binds sockets).
+     *
+     * @return the new generation
+     */
+    public synchronized long reload() throws InvalidConfigException {
+        try {
+            FulcrumConfig next = ConfigLoader.load(config.source());
+            apply(next);
+            config = next;
+            reloaded(new ReloadStatus(reloadStatus.generation() + 1, Instant.now(), true, List.of()));
+            log.info("config reloaded from {}: generation {}", next.source(), reloadStatus.generation());
+            return reloadStatus.generation();
+        } catch (InvalidConfigException e) {
+            reloaded(new ReloadStatus(reloadStatus.generation(), Instant.now(), false, e.errors()));
+            log.error("config reload rejected, the running config stays:\n  {}", String.join("\n  ", e.errors()));
+            throw e;
+        }
+    }
+
+    private void reloaded(ReloadStatus status) {
+        reloadStatus = status;
+        reloadListeners.forEach(l -> l.accept(status));
+    }
+
+    /** Applies a validated config as a difference to what runs. */
+    private void apply(FulcrumConfig next) throws InvalidConfigException {
+        throw new InvalidConfigException(List.of(next.source() + ": reload is not built yet; restart to apply"));
     }
 
     /** Graceful stop: stop accepting, let in-flight requests finish for up to shutdown-grace. */

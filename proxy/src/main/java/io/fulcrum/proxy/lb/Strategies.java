@@ -18,9 +18,6 @@ public final class Strategies {
     }
 
     private static final Map<String, Factory> BUILT = new LinkedHashMap<>();
-    /** Names SPEC section 4 accepts, whether built yet or not. */
-    private static final Set<String> KNOWN = Set.of("round-robin", "weighted-round-robin", "least-connections",
-            "power-of-two", "peak-ewma", "consistent-hash", "random", "dynamic");
 
     static {
         BUILT.put("round-robin", (pool, random) -> new RoundRobinStrategy());
@@ -39,15 +36,15 @@ public final class Strategies {
 
     /** True when {@code name} is a strategy name of SPEC section 4. */
     public static boolean isKnown(String name) {
-        return KNOWN.contains(name);
-    }
-
-    /** True when {@code name} has its own implementation (else it falls back to round-robin). */
-    public static boolean isBuilt(String name) {
         return BUILT.containsKey(name);
     }
 
-    /** The strategy for a pool, drawing from ThreadLocalRandom; an unknown name falls back to round-robin. */
+    /** Every strategy name, in registration order (for messages). */
+    public static Set<String> names() {
+        return java.util.Collections.unmodifiableSet(BUILT.keySet());
+    }
+
+    /** The strategy for a pool, drawing from ThreadLocalRandom; an unknown name (config validation rejects them) falls back to round-robin. */
     public static Strategy create(PoolConfig pool) {
         return create(pool, RandomSource.threadLocal());
     }

@@ -2,6 +2,7 @@ package io.fulcrum.proxy.server;
 
 import io.fulcrum.proxy.backend.Backend;
 import io.fulcrum.proxy.backend.BackendPool;
+import io.fulcrum.proxy.lb.HashKeys;
 import io.fulcrum.proxy.upstream.ClientSide;
 import io.fulcrum.proxy.upstream.Exchange;
 import io.netty.buffer.Unpooled;
@@ -153,9 +154,10 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
         boolean expectContinue = HttpUtil.is100ContinueExpected(request);
         headers.remove(HttpHeaderNames.EXPECT);
         ForwardingHeaders.stripHopByHop(headers);
-        ForwardingHeaders.addForwarded(headers, (InetSocketAddress) ctx.channel().remoteAddress(),
-                listener.scheme(), host);
-        long hashKey = 0;
+        InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
+        ForwardingHeaders.addForwarded(headers, client, listener.scheme(), host);
+        var key = pool.config().hashKey();
+        long hashKey = key.isPresent() ? HashKeys.of(key.get(), request, client) : 0;
         exchange = new Exchange(this, listener.upstream().forLoop(ctx.channel().eventLoop()), request, pool,
                 hashKey, expectContinue, hasBody, listener.limits().maxRequestBodyBytes(), listener.events());
         exchange.start();

@@ -2,6 +2,7 @@ package io.fulcrum.proxy.upstream;
 
 import io.fulcrum.proxy.backend.Backend;
 import io.fulcrum.proxy.backend.BackendPool;
+import io.fulcrum.proxy.backend.WaitQueue;
 import io.fulcrum.proxy.config.PoolConfig;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -22,6 +23,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
 /**
@@ -40,7 +42,7 @@ import java.util.function.Predicate;
  * when the backend closed before any response byte. A body is replayed only if every piece read so
  * far is still kept (at most {@code retry-buffer-bytes}). Never after the response started.
  */
-public final class Exchange implements ChannelFutureListener {
+public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
 
     private final ClientSide client;
     private final LoopConnections connections;
@@ -53,7 +55,15 @@ public final class Exchange implements ChannelFutureListener {
     private final boolean hasBody;
     private final long maxBodyBytes;
     private final ExchangeEvents events;
-    private final long startNanos = System.nanoTime();
+    /** When the current attempt started, and how long it took to the response head (-1 before it). */
+    private long attemptStart;
+    private long headLatency = -1;
+
+    /** max-connections-per-backend of the pool when the request arrived; 0 = no limit, no queue. */
+    private final int slotLimit;
+    /** Set while queued for a slot; cleared exactly once by whoever takes the request out (see claim). */
+    private final AtomicBoolean queued = new AtomicBoolean();
+    private ScheduledFuture<?> queueTimer;
 
     private int retriesLeft;
     private Backend backend;
@@ -98,6 +108,7 @@ public final class Exchange implements ChannelFutureListener {
         this.maxBodyBytes = maxBodyBytes;
         this.events = events;
         this.retriesLeft = config.retries();
+        this.slotLimit = config.maxConnectionsPerBackend();
         if (hasBody && config.retryBufferBytes() > 0) {
             replay = new ArrayDeque<>(4);
         }
@@ -126,7 +137,12 @@ public final class Exchange implements ChannelFutureListener {
 
     private void attempt() {
         Backend previous = failedBackend;
-        Backend b = previous == null ? pool.select(hashKey, null) : pool.select(hashKey, notSame(previous));
+        Predicate<Backend> avoid = previous == null ? null : notSame(previous);
+        if (slotLimit > 0) {
+            attemptWithinLimit(avoid);
+            return;
+        }
+        Backend b = pool.select(hashKey, avoid);
         if (b == null && previous != null) {
             // Never the same backend twice in a row, unless it is the only one left.
             b = pool.select(hashKey, null);
@@ -135,9 +151,117 @@ public final class Exchange implements ChannelFutureListener {
             fail(HttpResponseStatus.SERVICE_UNAVAILABLE);
             return;
         }
+        b.stats().requestStarted();
+        go(b);
+    }
+
+    /**
+     * HAProxy's maxconn and queue: take a slot on a backend with room, or wait in the pool's queue
+     * (FIFO, up to max-queue, for up to queue-timeout) for the next slot a finishing request frees.
+     * Newcomers queue behind waiters instead of taking a slot that is about to be handed over.
+     */
+    private void attemptWithinLimit(Predicate<Backend> avoid) {
+        WaitQueue queue = pool.waitQueue();
+        if (queue.isEmpty() && tryTakeSlot(avoid)) {
+            return;
+        }
+        if (pool.select(hashKey, null) == null) {
+            fail(HttpResponseStatus.SERVICE_UNAVAILABLE);
+            return;
+        }
+        queued.set(true);
+        if (!queue.offer(this, config.maxQueue())) {
+            queued.set(false);
+            fail(HttpResponseStatus.SERVICE_UNAVAILABLE);
+            return;
+        }
+        long ms = config.queueTimeout().toMillis();
+        queueTimer = client.ctx().executor().schedule(this::onQueueTimeout, ms, TimeUnit.MILLISECONDS);
+        // Every slot may have been freed between the check above and the offer, with nobody queued to
+        // hand it to: look once more, now that we are visible in the queue.
+        Backend b = pool.selectWithCapacity(hashKey, null);
+        if (b != null && b.stats().tryStart(slotLimit)) {
+            if (claim()) {
+                queue.remove(this);
+                cancelQueueTimer();
+                go(b);
+            } else {
+                returnUnusedSlot(b);
+            }
+        }
+    }
+
+    private boolean tryTakeSlot(Predicate<Backend> avoid) {
+        Backend b = pool.selectWithCapacity(hashKey, avoid);
+        if (b == null && avoid != null) {
+            b = pool.selectWithCapacity(hashKey, null);
+        }
+        if (b != null && b.stats().tryStart(slotLimit)) {
+            go(b);
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    public boolean claim() {
+        return queued.compareAndSet(true, false);
+    }
+
+    /** A freed slot on {@code b} is ours (counted in its in-flight already). Any thread. */
+    @Override
+    public void dispatch(Backend b) {
+        client.ctx().executor().execute(() -> {
+            cancelQueueTimer();
+            if (done) {
+                // The client left while the slot was on its way: pass it on.
+                returnUnusedSlot(b);
+            } else {
+                go(b);
+            }
+        });
+    }
+
+    private void onQueueTimeout() {
+        queueTimer = null;
+        if (claim()) {
+            pool.waitQueue().remove(this);
+            fail(HttpResponseStatus.SERVICE_UNAVAILABLE);
+        }
+    }
+
+    private void cancelQueueTimer() {
+        if (queueTimer != null) {
+            queueTimer.cancel(false);
+            queueTimer = null;
+        }
+    }
+
+    /**
+     * Ends an attempt's hold on a slot of {@code b}: hands it to the longest waiter if there is one (and
+     * the backend still takes requests), else frees it.
+     */
+    private void freeSlot(Backend b, long latencyNanos, boolean failure) {
+        if (slotLimit > 0 && b.isSelectable() && pool.waitQueue().handOver(b)) {
+            b.stats().requestHandedOver(latencyNanos, failure);
+        } else {
+            b.stats().requestEnded(latencyNanos, failure);
+        }
+    }
+
+    /** Gives back a slot taken but never used (it was handed to us twice): no latency to record. */
+    private void returnUnusedSlot(Backend b) {
+        if (!(b.isSelectable() && pool.waitQueue().handOver(b))) {
+            b.stats().cancelStart();
+        }
+    }
+
+    /** Sends the request to {@code b}, whose in-flight count already includes it. */
+    private void go(Backend b) {
         backend = b;
         backendCounted = true;
-        b.stats().requestStarted();
+        attemptStart = System.nanoTime();
+        headLatency = -1;
         Channel idle = connections.poll(b);
         if (idle != null) {
             onConnected(idle);
@@ -303,6 +427,7 @@ public final class Exchange implements ChannelFutureListener {
     }
 
     private void startResponse(HttpResponse response) {
+        headLatency = System.nanoTime() - attemptStart;
         cancelTimer();
         releaseReplay();
         status = response.status().code();
@@ -428,6 +553,10 @@ public final class Exchange implements ChannelFutureListener {
             return;
         }
         done = true;
+        if (claim()) {
+            pool.waitQueue().remove(this);
+        }
+        cancelQueueTimer();
         cancelTimer();
         releaseBuffers();
         abortBackend();
@@ -451,7 +580,8 @@ public final class Exchange implements ChannelFutureListener {
             return;
         }
         backendCounted = false;
-        backend.stats().requestEnded(System.nanoTime() - startNanos, failure);
+        // Latency to the response head, what peak-EWMA balances on; to the failure when there was none.
+        freeSlot(backend, headLatency >= 0 ? headLatency : System.nanoTime() - attemptStart, failure);
         events.backendResult(backend, failure);
     }
 

@@ -68,6 +68,7 @@ public final class TestBackend implements AutoCloseable {
     private final ConcurrentLinkedQueue<Seen> seen = new ConcurrentLinkedQueue<>();
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger peakInFlight = new AtomicInteger();
     private volatile CountDownLatch hold = new CountDownLatch(1);
     private volatile Channel server;
     private int port;
@@ -127,6 +128,11 @@ public final class TestBackend implements AutoCloseable {
         return inFlight.get();
     }
 
+    /** The most requests it was ever answering at once. */
+    public int peakInFlight() {
+        return peakInFlight.get();
+    }
+
     public void releaseHeld() {
         CountDownLatch h = hold;
         hold = new CountDownLatch(1);
@@ -149,7 +155,7 @@ public final class TestBackend implements AutoCloseable {
                 if (msg instanceof HttpRequest r) {
                     request = r;
                     body = 0;
-                    inFlight.incrementAndGet();
+                    peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
                     if (r.uri().equals("/reset")) {
                         seen.add(seen(r, 0));
                         inFlight.decrementAndGet();
