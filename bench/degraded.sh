@@ -7,7 +7,7 @@
 # usage: bench/degraded.sh [--quick] [--rounds N] [--rate R] [--keep] [--out FILE]
 #   --quick     one short round (under 2 minutes)
 #   --rounds N  rounds of every contender, interleaved (default 2; --quick: 1)
-#   --rate R    total requests per second offered (default 2400)
+#   --rate R    total requests per second offered (default 2000)
 #   --keep      keep the temp folder (configs, logs, raw h2load logs) and print where it is
 #   --out FILE  the markdown results (default bench/results/degraded-<date>.md)
 set -euo pipefail
@@ -19,12 +19,12 @@ source "${BENCH_DIR}/lib/common.sh"
 QUICK=0
 ROUNDS=""
 OUT=""
-RATE=2400
+RATE=2000
 # Offered load comes from this many keep-alive connections, each pacing its own requests; many
 # slow-paced connections rather than a few fast ones, because h2load sends HTTP/1.1 requests one at
-# a time per connection: an answer slower than the connection's interval (67 ms here) delays its
+# a time per connection: an answer slower than the connection's interval (100 ms here) delays its
 # next request, and that wait is not in the latency h2load logs.
-CLIENTS=160
+CLIENTS=200
 
 # The backends: capacity = slots / service time. Healthy: 8 slots x 4 ms = 2,000 req/s each.
 # Degraded: 5 slots x 5 ms = 1,000 req/s — half, with fewer slots and slower answers, so a queue
@@ -83,7 +83,7 @@ parse_args() {
 }
 
 CONTENDERS=(fulcrum-dynamic fulcrum-round-robin nginx-least_conn haproxy-leastconn)
-declare -A PID=() PORT=() FAILED=()
+declare -A PID=() PORT=() ADMIN=() FAILED=()
 
 record() {
     printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"${RAW}"
@@ -150,6 +150,7 @@ start_contender() {
     if wait_http "http://127.0.0.1:${listen}/" "${pid}" 60; then
         PID[${key}]="${pid}"
         PORT[${key}]="${listen}"
+        ADMIN[${key}]="${admin}"
         log "${key}: pid ${pid} on 127.0.0.1:${listen}"
     else
         local why
@@ -210,6 +211,23 @@ measure_contender() {
     record "${key}" "${round}" degraded_share_pct "$(awk -v a=$((a1 - b1)) -v b=$((a2 - b2)) -v c=$((a3 - b3)) \
         'BEGIN { t = a + b + c; if (t > 0) printf "%.1f", 100 * c / t; else print "nan" }')"
     [[ ${KEEP_TMP} -eq 1 ]] || rm -f "${logf}"
+    [[ "${key}" != fulcrum-* ]] || record_fulcrum_weights "${key}" "${round}"
+}
+
+# What Fulcrum made of the load reports at the end of the run: each backend's effective weight and
+# reported CPU from the admin API (SPEC section 7), so a surprising share can be explained.
+record_fulcrum_weights() {
+    local key="$1" round="$2" json
+    if ! json="$(curl -sf -m 5 "http://127.0.0.1:${ADMIN[$key]}/api/v1/pools/backends")"; then
+        record "${key}" "${round}" weights "admin API not answering on 127.0.0.1:${ADMIN[$key]}"
+        return 0
+    fi
+    echo "${json}" >"${BENCH_TMP}/${key}/pool-r${round}.json"
+    record "${key}" "${round}" weights "$(echo "${json}" | python3 -c '
+import json, sys
+pool = json.load(sys.stdin)
+print(" ".join(f"{b.get(\"effectiveWeight\")}@cpu{(b.get(\"load\") or {}).get(\"cpuUtilization\")}"
+               for b in pool.get("backends", [])))' 2>/dev/null || echo "unreadable")"
 }
 
 write_meta() {

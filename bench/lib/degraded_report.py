@@ -30,10 +30,15 @@ COLUMNS = [
 def main() -> None:
     raw_path, failures_path, meta_path, out_path = sys.argv[1:5]
     values = defaultdict(lambda: defaultdict(list))
+    weights = []
     for line in open(raw_path, encoding="utf-8"):
         parts = line.rstrip("\n").split("\t")
-        if len(parts) == 4 and parts[3] != "nan":
-            values[parts[0]][parts[2]].append(float(parts[3]))
+        if len(parts) != 4 or parts[3] in ("", "nan"):
+            continue
+        if parts[2] == "weights":
+            weights.append((parts[0], parts[1], parts[3]))
+            continue
+        values[parts[0]][parts[2]].append(float(parts[3]))
     failures = {}
     for line in open(failures_path, encoding="utf-8"):
         key, _, reason = line.rstrip("\n").partition("\t")
@@ -56,6 +61,13 @@ def main() -> None:
     out.append("A fair share for the degraded backend is about 20 % (its capacity over the total); "
                "round-robin gives it 33.3 %.")
     out.append("")
+    if weights:
+        out.append("Fulcrum's effective weights at the end of each measured run (admin API; backends 1, 2, "
+                   "then the degraded 3, as `weight@cpu<reported cpu_utilization>`):")
+        out.append("")
+        for key, round_, text in weights:
+            out.append(f"- {LABELS.get(key, key)}, round {round_}: `{text}`")
+        out.append("")
     if failures:
         out.append("## Contenders that failed")
         out.append("")
