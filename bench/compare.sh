@@ -29,7 +29,7 @@ PACED_RPS_PER_CLIENT=145
 IDLE_CONNECTIONS=5000
 
 usage() {
-    sed -n '4,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    print_usage "${BASH_SOURCE[0]}"
 }
 
 parse_args() {

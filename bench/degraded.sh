@@ -38,7 +38,7 @@ DEGRADED_MS=5
 DEGRADED_CPU=0.95
 
 usage() {
-    sed -n '7,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    print_usage "${BASH_SOURCE[0]}"
 }
 
 parse_args() {

@@ -15,6 +15,12 @@ STARTED_PIDS=()
 BENCH_TMP=""
 KEEP_TMP=0
 
+# Prints a script's usage: its header comment from "# usage:" to the first line that is no longer
+# part of that block (a bare "#" or code).
+print_usage() {
+    awk '/^# usage:/ { on = 1 } on && (/^#$/ || !/^#/) { exit } on { sub(/^# ?/, ""); print }' "$1"
+}
+
 log() {
     printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2
 }
@@ -43,7 +49,7 @@ ensure_tools() {
     fi
     log "installing from Debian's packages: ${missing[*]}"
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-    local alternatives pkg installed
+    local alternatives pkg installed pkgs_arr
     for alternatives in "${missing[@]}"; do
         installed=0
         IFS='|' read -r -a pkgs_arr <<<"${alternatives}"
