@@ -208,6 +208,18 @@ proc_rss_kib() {
     echo "${total}"
 }
 
+# Live Java heap, in KiB, of a JVM right after a full collection (jcmd GC.run, then the "used"
+# figures of GC.heap_info's generations). With a pre-touched heap a JVM's RSS does not move when
+# it allocates, so this is where its per-connection memory shows. Prints nothing without jcmd.
+java_live_heap_kib() {
+    command -v jcmd >/dev/null 2>&1 || return 0
+    jcmd "$1" GC.run >/dev/null 2>&1 || return 0
+    # Generation lines read "<name>   total 76288K, used 2621K [...": sum their "used" figures.
+    jcmd "$1" GC.heap_info 2>/dev/null |
+        awk '/ total [0-9]+K, used [0-9]+K/ { sub(/.*, used /, ""); sub(/K.*/, ""); sum += $0; found = 1 }
+             END { if (found) print sum }'
+}
+
 # Sets LOAD_CPUS (load generator and backends), PROXY1_CPUS (a one-thread proxy) and PROXY2_CPUS
 # (a two-thread proxy). On 2 cores a one-thread proxy gets CPU 1 to itself and everything else
 # shares CPU 0, so the proxy's CPU time per request is its own and clean; a two-thread proxy cannot

@@ -30,6 +30,7 @@ COST = [
     ("cpu_us_paced", "CPU µs/req paced", 1, False),
     ("rss_idle_mib", "RSS idle MiB", 1, False),
     ("rss_conns_mib", "RSS +idle conns MiB", 1, False),
+    ("heap_idle_mib", "live heap idle MiB", 1, False),
     ("kib_per_conn", "KiB per idle conn.", 2, False),
 ]
 
@@ -53,7 +54,7 @@ def load(raw_path):
             continue
         values[key][metric].append(number)
         # Memory is measured in KiB; MiB reads better for whole processes.
-        if metric in ("rss_idle_kib", "rss_conns_kib"):
+        if metric in ("rss_idle_kib", "rss_conns_kib", "heap_idle_kib"):
             values[key][metric.replace("_kib", "_mib")].append(number / 1024.0)
     return values, errors
 
@@ -141,7 +142,9 @@ def main() -> None:
     out.append("")
     out.append("CPU: utime+stime of the proxy's processes from `/proc/PID/stat` around the run, divided by the "
                f"requests it served. Memory: VmRSS after the load runs with no client, then with "
-               f"{meta.get('idle_target')} idle keep-alive clients (each sent one request).")
+               f"{meta.get('idle_target')} idle keep-alive clients (each sent one request), in the last round. "
+               "For Fulcrum, whose heap is pre-touched (RSS does not move when it allocates), the live heap after a "
+               "full GC (`jcmd GC.run`, `GC.heap_info`) is measured too and its growth is added to the RSS growth.")
     out.append("")
     out.append("## Ratios (median / median)")
     out.append("")
