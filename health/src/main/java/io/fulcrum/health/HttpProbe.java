@@ -19,7 +19,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.Promise;
 
 /**
- * The http probe: {@code GET path} with {@code Host: <target id>}, {@code User-Agent: fulcrum-health} and
+ * The http probe: {@code GET path} with {@code Host: <target host>}, {@code User-Agent: fulcrum-health} and
  * {@code Connection: close}; passes on a 2xx or 3xx status line. Only the response head is read: the
  * probe connection is closed as soon as it arrives, and any body bytes already decoded are released
  * unread ({@link SimpleChannelInboundHandler} releases them). A new connection per probe is what
@@ -38,7 +38,7 @@ final class HttpProbe {
         Bootstrap b = template.clone().handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
-                ch.pipeline().addLast(new HttpClientCodec(), new Handler(target.id(), path, result));
+                ch.pipeline().addLast(new HttpClientCodec(), new Handler(target.host(), path, result));
             }
         });
         b.connect(target.address()).addListener((ChannelFutureListener) f -> {

@@ -79,6 +79,21 @@ class HealthCheckerTest {
     }
 
     @Test
+    void oneAddressInTwoPoolsIsTwoTargetsThatBothSendTheAddressAsHost() throws Exception {
+        try (TestHttpBackend backend = new TestHttpBackend()) {
+            RecordingListener l = new RecordingListener();
+            checker.register(new HealthTarget("web/" + backend.id(), backend.id(), backend.address(), http(2, 3),
+                    UP, l));
+            checker.register(new HealthTarget("api/" + backend.id(), backend.id(), backend.address(), http(2, 3),
+                    UP, l));
+            Poll.until(() -> backend.requests.get() >= 2, WAIT, "probes of both targets");
+            assertEquals(backend.id(), backend.lastHost.get(), "Host is the address, not the checker's id");
+            assertEquals(UP, checker.status("web/" + backend.id()));
+            assertEquals(UP, checker.status("api/" + backend.id()));
+        }
+    }
+
+    @Test
     void tcpProbeBringsARuntimeTargetUpThenDownWhenTheListenerGoes() throws Exception {
         ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), socket.getLocalPort());

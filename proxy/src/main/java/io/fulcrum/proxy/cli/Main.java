@@ -126,6 +126,8 @@ public final class Main {
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
         Signal.handle(new Signal("INT"), s -> stop.countDown());
         try (Daemon daemon = Daemon.start(config)) {
+            // SIGHUP reloads the config, as POST /api/v1/reload does; off the signal thread.
+            Signal.handle(new Signal("HUP"), s -> daemon.control().execute(daemon::reloadQuietly));
             if (every5s != null) {
                 while (!stop.await(5, TimeUnit.SECONDS)) {
                     every5s.accept(daemon);

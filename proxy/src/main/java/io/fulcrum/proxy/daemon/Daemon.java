@@ -1,6 +1,9 @@
 package io.fulcrum.proxy.daemon;
 
+import io.fulcrum.admin.server.AdminServer;
+import io.fulcrum.admin.state.StateStore;
 import io.fulcrum.health.HealthStatus;
+import io.fulcrum.proxy.admin.DaemonAdminService;
 import io.fulcrum.proxy.backend.AdminState;
 import io.fulcrum.proxy.backend.Backend;
 import io.fulcrum.proxy.backend.BackendPool;
@@ -12,20 +15,22 @@ import io.fulcrum.proxy.config.InvalidConfigException;
 import io.fulcrum.proxy.config.FulcrumConfig;
 import io.fulcrum.proxy.config.ListenerConfig;
 import io.fulcrum.proxy.config.PoolConfig;
-import io.fulcrum.proxy.config.RouteConfig;
+import io.fulcrum.proxy.health.BackendHealth;
+import io.fulcrum.proxy.metrics.DaemonMetrics;
 import io.fulcrum.proxy.server.ListenerContext;
 import io.fulcrum.proxy.server.ProxyServer;
 import io.fulcrum.proxy.server.Routes;
+import io.fulcrum.proxy.server.tls.TlsContexts;
 import io.fulcrum.proxy.upstream.ExchangeEvents;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -48,18 +53,27 @@ public final class Daemon implements AutoCloseable {
     private final ScheduledExecutorService control = Executors.newSingleThreadScheduledExecutor(
             new DefaultThreadFactory("fulcrum-control", true));
     private final Pools pools = new Pools(control);
-    private final Map<String, ListenerContext> listeners = new LinkedHashMap<>();
-    private final Map<String, InetSocketAddress> addresses = new LinkedHashMap<>();
+    private final Map<String, ListenerContext> listeners = new ConcurrentHashMap<>();
+    private final Map<String, InetSocketAddress> addresses = new ConcurrentHashMap<>();
+    private final ConfigApplier applier;
     private volatile FulcrumConfig config;
     private volatile ExchangeEvents events = ExchangeEvents.NONE;
     private volatile LoadSource loadSource = LoadSource.NONE;
     private volatile ReloadStatus reloadStatus = new ReloadStatus(1, null, true, List.of());
     private final List<Consumer<ReloadStatus>> reloadListeners = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
+    private ConfigWatcher watcher;
+    /** Probes, load reports, dynamic weights, outlier ejection; made in startAll(), closed in stopAll(). */
+    private BackendHealth health;
+    // Metrics, the admin API and its state file; set by startAll, null if the start failed before them.
+    private DaemonMetrics metrics;
+    private DaemonAdminService admin;
+    private AdminServer adminServer;
 
     private Daemon(FulcrumConfig config) {
         this.config = config;
         this.server = new ProxyServer(config.threads(), config.limits().maxConnections());
+        this.applier = new ConfigApplier(server, pools, listeners, addresses, this::newListener);
         // Backends that leave service keep no idle pooled connections.
         pools.addListener(new Pools.Listener() {
             @Override
@@ -89,6 +103,11 @@ public final class Daemon implements AutoCloseable {
     }
 
     private void startAll() {
+        // Health first: it hears of every pool added below, and its events reach the listeners bound after.
+        health = new BackendHealth(control);
+        pools.addListener(health);
+        events = ExchangeEvents.both(events, health.exchangeEvents());
+        loadSource = health;
         for (PoolConfig pc : config.pools().values()) {
             List<Backend> backends = new ArrayList<>();
             for (BackendConfig bc : pc.backends()) {
@@ -97,24 +116,38 @@ public final class Daemon implements AutoCloseable {
             }
             pools.addPool(pc, backends);
         }
+        // Metrics before the listeners (they get the events at creation); the state file over the
+        // pools before any traffic; both re-done on every reload.
+        metrics = new DaemonMetrics(pools, this::loadSource, reloadStatus);
+        events = ExchangeEvents.both(events, metrics.events());
+        admin = DaemonAdminService.open(DaemonAdminService.Hooks.of(this, metrics),
+                new StateStore(config.admin().stateFile()), Clock.systemUTC());
+        onReload(s -> {
+            metrics.reloaded(s);
+            metrics.listenersChanged(listeners.values());
+            if (s.lastOk()) {
+                admin.reapply();
+            }
+        });
         for (ListenerConfig lc : config.listeners()) {
-            ListenerContext ctx = new ListenerContext(lc.name(), lc.tls().isPresent() ? "https" : "http",
-                    routes(lc), config.limits(), config.timeouts(), server.upstream(), server.clients(), events);
+            ListenerContext ctx = newListener(lc);
+            ctx.routes(applier.routes(lc));
             listeners.put(lc.name(), ctx);
             addresses.put(lc.name(), server.bind(ctx, lc.bind()));
         }
+        watcher = ConfigWatcher.start(config.source(), control, this::reloadIfFilesChanged);
+        metrics.listenersChanged(listeners.values());
+        adminServer = AdminServer.start(config.admin().bind().resolve(), config.admin().token(), admin);
         log.info("fulcrum started: {} listener(s), {} pool(s), {} backend(s), transport {}", listeners.size(),
                 pools.all().size(), pools.all().stream().mapToInt(p -> p.backends().size()).sum(),
                 server.transportName());
     }
 
-    private Routes routes(ListenerConfig lc) {
-        List<Routes.Route> list = new ArrayList<>();
-        for (RouteConfig rc : lc.routes()) {
-            list.add(new Routes.Route(rc.host().map(h -> h.toLowerCase(Locale.ROOT)).orElse(null), rc.pathPrefix(),
-                    pools.pool(rc.pool())));
-        }
-        return new Routes(list);
+    /** A listener's shared state; its routes are set by the caller once the pools exist. */
+    private ListenerContext newListener(ListenerConfig lc) {
+        FulcrumConfig c = config;
+        return new ListenerContext(lc.name(), lc.tls().map(TlsContexts::build).orElse(null), new Routes(List.of()),
+                c.limits(), c.timeouts(), server.upstream(), server.clients(), events);
     }
 
     public FulcrumConfig config() {
@@ -148,6 +181,21 @@ public final class Daemon implements AutoCloseable {
         this.loadSource = source;
     }
 
+    /** The daemon's metrics registry; null before the start. */
+    public DaemonMetrics metrics() {
+        return metrics;
+    }
+
+    /** The admin API's service (state file, runtime changes); null before the start. */
+    public DaemonAdminService admin() {
+        return admin;
+    }
+
+    /** Where the admin API is bound (useful with port 0); null before the start. */
+    public InetSocketAddress adminAddress() {
+        return adminServer == null ? null : adminServer.localAddress();
+    }
+
     public ReloadStatus reloadStatus() {
         return reloadStatus;
     }
@@ -165,6 +213,9 @@ public final class Daemon implements AutoCloseable {
      * @return the new generation
      */
     public synchronized long reload() throws InvalidConfigException {
+        if (watcher != null) {
+            watcher.loaded();
+        }
         try {
             FulcrumConfig next = ConfigLoader.load(config.source());
             apply(next);
@@ -179,6 +230,25 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
+    /** The file watcher's reload: only when the files' content changed since the last load of any kind. */
+    private synchronized void reloadIfFilesChanged() {
+        if (watcher != null && watcher.changedSinceLoad()) {
+            log.info("{} changed: reloading", config.source());
+            reloadQuietly();
+        }
+    }
+
+    /** Reload for a signal or a file change: the outcome is logged and in {@link #reloadStatus()}. */
+    public void reloadQuietly() {
+        try {
+            reload();
+        } catch (InvalidConfigException e) {
+            // already logged and recorded
+        } catch (RuntimeException e) {
+            log.error("config reload failed: {}", e.toString());
+        }
+    }
+
     private void reloaded(ReloadStatus status) {
         reloadStatus = status;
         reloadListeners.forEach(l -> l.accept(status));
@@ -186,7 +256,7 @@ public final class Daemon implements AutoCloseable {
 
     /** Applies a validated config as a difference to what runs. */
     private void apply(FulcrumConfig next) throws InvalidConfigException {
-        throw new InvalidConfigException(List.of(next.source() + ": reload is not built yet; restart to apply"));
+        applier.apply(config, next);
     }
 
     /** Graceful stop: stop accepting, let in-flight requests finish for up to shutdown-grace. */
@@ -202,12 +272,24 @@ public final class Daemon implements AutoCloseable {
     }
 
     private void stopAll(Duration grace) {
+        if (adminServer != null) {
+            adminServer.close();
+        }
+        if (watcher != null) {
+            watcher.close();
+        }
         server.shutdown(grace);
+        if (health != null) {
+            health.close();
+        }
         control.shutdownNow();
         try {
             control.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (metrics != null) {
+            metrics.close();
         }
     }
 }

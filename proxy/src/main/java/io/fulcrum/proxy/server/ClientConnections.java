@@ -48,6 +48,11 @@ public final class ClientConnections {
         return shuttingDown;
     }
 
+    /** From now on every response says Connection: close. Call before the listeners stop accepting. */
+    public void stopKeepAlive() {
+        shuttingDown = true;
+    }
+
     /**
      * Starts a graceful shutdown: idle connections close now, busy ones after their current response
      * (which then carries Connection: close).

@@ -5,18 +5,25 @@ import io.fulcrum.proxy.backend.BackendPool;
 import io.fulcrum.proxy.lb.HashKeys;
 import io.fulcrum.proxy.upstream.ClientSide;
 import io.fulcrum.proxy.upstream.Exchange;
+import io.fulcrum.proxy.upstream.Tunnel;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -49,45 +56,56 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     private boolean shuttingDown;
     private boolean awaitingHead = true;
     private ScheduledFuture<?> headerTimer;
+    /** When the first byte of the request head being read arrived; 0 when no head is under way. */
+    private long headStart;
     /** The request being served: when its head arrived and where it was routed, for requestDone. */
     private long requestStart;
     private BackendPool requestPool;
     /** A read() was asked for and no message came yet. */
     private boolean wantRead;
+    private boolean started;
+    /** The body of a request that came whole, until its exchange asks for it. */
+    private HttpContent pendingBody;
     /** Answered and closing: whatever still arrives is dropped. */
     private boolean lingering;
-    /** Counted in the connection limits (a connection over max-connections never is). */
-    private boolean counted;
 
     public ClientHandler(ListenerContext listener) {
         this.listener = listener;
     }
 
+    /**
+     * Added to a channel that is already active after a TLS handshake (ALPN chose HTTP/1.1), or on an
+     * HTTP/2 stream: start reading at once, as {@link #channelActive} does for plain connections.
+     */
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        if (ctx.channel().isActive()) {
+            start();
+        }
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        if (!listener.clients().open(ctx.channel())) {
-            log.warn("listener {}: max-connections reached, closing new connection", listener.name());
-            ctx.close();
-            return;
-        }
-        counted = true;
-        listener.connectionOpened();
         ctx.fireChannelActive();
-        requestRead();
+        start();
+    }
+
+    /** The first read, exactly once: a second would make the flow-control handler deliver two messages. */
+    private void start() {
+        if (!started) {
+            started = true;
+            requestRead();
+        }
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (counted) {
-            listener.clients().closed();
-            listener.connectionClosed();
-        }
         cancelHeaderTimer();
+        if (pendingBody != null) {
+            pendingBody.release();
+            pendingBody = null;
+        }
         if (exchange != null) {
             Exchange e = exchange;
             exchange = null;
@@ -103,7 +121,14 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (msg instanceof HttpRequest request) {
+        if (msg instanceof FullHttpRequest full && full.decoderResult().isSuccess()) {
+            // A whole request in one message (HTTP/2 headers with END_STREAM, or headers plus DATA):
+            // split it into a head and its body, which waits until the exchange asks for it.
+            HttpRequest head = new DefaultHttpRequest(full.protocolVersion(), full.method(), full.uri(), full.headers());
+            pendingBody = new DefaultLastHttpContent(full.content().retain(), full.trailingHeaders());
+            full.release();
+            onRequest(head);
+        } else if (msg instanceof HttpRequest request) {
             try {
                 onRequest(request);
             } finally {
@@ -130,7 +155,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     }
 
     private void onRequest(HttpRequest request) {
-        cancelHeaderTimer();
+        headStart = 0;
         awaitingHead = false;
         requestStart = System.nanoTime();
         requestPool = null;
@@ -151,16 +176,43 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
             return;
         }
         requestPool = pool;
+        if (ctx.channel() instanceof Http2StreamChannel) {
+            // The HTTP/2 → HTTP/1 conversion adds x-http2-* headers of its own: they are not the client's.
+            for (HttpConversionUtil.ExtensionHeaderNames n : HttpConversionUtil.ExtensionHeaderNames.values()) {
+                headers.remove(n.text());
+            }
+        }
         boolean expectContinue = HttpUtil.is100ContinueExpected(request);
         headers.remove(HttpHeaderNames.EXPECT);
+        String upgrade = upgradeProtocol(request);
         ForwardingHeaders.stripHopByHop(headers);
+        if (upgrade != null) {
+            // Upgrade and Connection are hop-by-hop, yet a tunnelled upgrade must ask the backend for it.
+            headers.set(HttpHeaderNames.UPGRADE, upgrade);
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        }
         InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
         ForwardingHeaders.addForwarded(headers, client, listener.scheme(), host);
         var key = pool.config().hashKey();
         long hashKey = key.isPresent() ? HashKeys.of(key.get(), request, client) : 0;
         exchange = new Exchange(this, listener.upstream().forLoop(ctx.channel().eventLoop()), request, pool,
-                hashKey, expectContinue, hasBody, listener.limits().maxRequestBodyBytes(), listener.events());
+                hashKey, expectContinue, hasBody, upgrade != null, listener.limits().maxRequestBodyBytes(),
+                listener.events());
         exchange.start();
+    }
+
+    /**
+     * The protocol an HTTP/1.1 request asks to switch to (WebSocket...), or null: an {@code Upgrade}
+     * header together with the {@code upgrade} token in {@code Connection}. HTTP/2 streams cannot.
+     */
+    private String upgradeProtocol(HttpRequest request) {
+        String protocol = request.headers().get(HttpHeaderNames.UPGRADE);
+        if (protocol == null || ctx.channel() instanceof Http2StreamChannel
+                || request.protocolVersion() != io.netty.handler.codec.http.HttpVersion.HTTP_1_1
+                || !request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)) {
+            return null;
+        }
+        return protocol;
     }
 
     /**
@@ -175,7 +227,10 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
         answer(status, end);
         if (!end && discard) {
             discarding = true;
-            requestRead();
+            readRequestBody();
+        } else if (pendingBody != null) {
+            pendingBody.release();
+            pendingBody = null;
         }
     }
 
@@ -247,7 +302,13 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
 
     @Override
     public void readRequestBody() {
-        requestRead();
+        HttpContent body = pendingBody;
+        if (body != null) {
+            pendingBody = null;
+            channelRead(ctx, body);
+        } else {
+            requestRead();
+        }
     }
 
     @Override
@@ -281,24 +342,52 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     }
 
     @Override
+    public void tunnel(io.netty.channel.Channel backend, Backend target) {
+        requestDone(target, 101);
+        exchange = null;
+        cancelHeaderTimer();
+        Tunnel.join(ctx.channel(), backend, target, "head-watch", "idle", "decoder", "encoder", "flow", "client");
+    }
+
+    @Override
     public boolean keepAlive() {
-        return keepAlive && !shuttingDown;
+        return keepAlive && !shuttingDown && !listener.clients().shuttingDown();
     }
 
     // ---------------------------------------------------------------- timeouts and shutdown
 
-    /** Raw bytes arrived: if they start a new request, its head must be complete in client-header time. */
+    /**
+     * Raw bytes arrived: if they start a new request, its head must be complete in client-header time.
+     *
+     * <p>One timer per connection at most, not one per request: the first byte of a head records its
+     * time; the timer, when it fires, checks whether a head is still incomplete and how long it has
+     * been, and arms itself again for what is left. A busy keep-alive connection thus schedules
+     * nothing per request (scheduling and cancelling a task per request showed in profiles).
+     */
     void bytesArrived() {
-        if (awaitingHead && headerTimer == null && exchange == null) {
-            long ms = listener.timeouts().clientHeader().toMillis();
-            headerTimer = ctx.executor().schedule(this::headerTimedOut, ms, TimeUnit.MILLISECONDS);
+        if (awaitingHead && headStart == 0 && exchange == null) {
+            headStart = System.nanoTime();
+            if (headerTimer == null) {
+                armHeaderTimer(listener.timeouts().clientHeader().toNanos());
+            }
         }
     }
 
-    private void headerTimedOut() {
+    private void armHeaderTimer(long nanos) {
+        headerTimer = ctx.executor().schedule(this::headerTimerFired, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void headerTimerFired() {
         headerTimer = null;
-        if (awaitingHead && ctx.channel().isActive()) {
+        if (!awaitingHead || headStart == 0 || !ctx.channel().isActive()) {
+            return;
+        }
+        long limit = listener.timeouts().clientHeader().toNanos();
+        long waited = System.nanoTime() - headStart;
+        if (waited >= limit) {
             answer(HttpResponseStatus.REQUEST_TIMEOUT, true);
+        } else {
+            armHeaderTimer(limit - waited);
         }
     }
 

@@ -2,6 +2,7 @@ package io.fulcrum.proxy.server;
 
 import io.fulcrum.proxy.config.LimitsConfig;
 import io.fulcrum.proxy.config.TimeoutsConfig;
+import io.fulcrum.proxy.server.tls.TlsContexts;
 import io.fulcrum.proxy.upstream.ExchangeEvents;
 import io.fulcrum.proxy.upstream.UpstreamConnections;
 
@@ -13,6 +14,7 @@ public final class ListenerContext {
 
     private final String name;
     private final String scheme;
+    private final TlsContexts tls;
     private final UpstreamConnections upstream;
     private final ClientConnections clients;
     private final ExchangeEvents events;
@@ -21,10 +23,12 @@ public final class ListenerContext {
     private volatile TimeoutsConfig timeouts;
     private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
 
-    public ListenerContext(String name, String scheme, Routes routes, LimitsConfig limits, TimeoutsConfig timeouts,
+    /** @param tls the listener's certificates, or null for plain HTTP */
+    public ListenerContext(String name, TlsContexts tls, Routes routes, LimitsConfig limits, TimeoutsConfig timeouts,
                            UpstreamConnections upstream, ClientConnections clients, ExchangeEvents events) {
         this.name = name;
-        this.scheme = scheme;
+        this.tls = tls;
+        this.scheme = tls == null ? "http" : "https";
         this.routes = routes;
         this.limits = limits;
         this.timeouts = timeouts;
@@ -40,6 +44,11 @@ public final class ListenerContext {
     /** "http" or "https", for X-Forwarded-Proto. */
     public String scheme() {
         return scheme;
+    }
+
+    /** The listener's TLS, or null. */
+    public TlsContexts tls() {
+        return tls;
     }
 
     public Routes routes() {

@@ -15,6 +15,15 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.fulcrum.proxy.server.tls.ProtocolSwitch;
+import io.fulcrum.proxy.server.tls.TlsContexts;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.SniHandler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
@@ -95,6 +104,27 @@ public final class ProxyServer {
     }
 
     private static void initClient(ChannelPipeline p, ListenerContext listener) {
+        p.addLast("gate", new ConnectionGate(listener));
+        TlsContexts tls = listener.tls();
+        if (tls == null) {
+            http1(p, listener);
+            return;
+        }
+        p.addLast("tls", new SniHandler(tls.mapping()));
+        p.addLast("alpn", new ProtocolSwitch(ctx -> http1(ctx.pipeline(), listener), ctx -> http2(ctx, listener)));
+        // Auto-read is off: drive the handshake until ALPN has picked the protocol.
+        p.addLast("handshake-read", new HandshakeReader());
+    }
+
+    private static void removeHandshakeReader(ChannelPipeline p) {
+        if (p.get(HandshakeReader.class) != null) {
+            p.remove(HandshakeReader.class);
+        }
+    }
+
+    /** The HTTP/1.1 pipeline, on a plain connection or after TLS. */
+    private static void http1(ChannelPipeline p, ListenerContext listener) {
+        removeHandshakeReader(p);
         ClientHandler handler = new ClientHandler(listener);
         var limits = listener.limits();
         HttpDecoderConfig decoder = new HttpDecoderConfig()
@@ -106,11 +136,38 @@ public final class ProxyServer {
                 .setUseRfc9112TransferEncoding(true);
         long idle = listener.timeouts().clientIdle().toMillis();
         p.addLast("head-watch", new HeadBytesWatcher(handler));
-        p.addLast("idle", new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));
+        // Reader-idle only: watching writes too would turn every void write promise into a real one.
+        p.addLast("idle", new IdleStateHandler(idle, 0, 0, TimeUnit.MILLISECONDS));
         p.addLast("decoder", new StrictRequestDecoder(decoder));
         p.addLast("encoder", new HttpResponseEncoder());
         p.addLast("flow", new FlowControlHandler());
         p.addLast("client", handler);
+    }
+
+    /**
+     * HTTP/2 after ALPN: every stream is a child channel carrying HTTP/1-style objects through the same
+     * {@link ClientHandler} as HTTP/1.1, so routing, forwarding and errors are one code path. The
+     * connection reads freely; each stream reads only when its exchange asks, so HTTP/2 flow control
+     * (window updates follow what a stream consumed) is the backpressure.
+     */
+    private static void http2(ChannelHandlerContext ctx, ListenerContext listener) {
+        ChannelPipeline p = ctx.pipeline();
+        removeHandshakeReader(p);
+        p.addLast("h2", Http2FrameCodecBuilder.forServer()
+                .initialSettings(Http2Settings.defaultSettings()
+                        .maxConcurrentStreams(250)
+                        .maxHeaderListSize(listener.limits().maxHeaderBytes()))
+                .build());
+        p.addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+            @Override
+            protected void initChannel(Http2StreamChannel stream) {
+                stream.config().setAutoRead(false);
+                stream.pipeline().addLast("h2-http", new Http2StreamFrameToHttpObjectCodec(true));
+                stream.pipeline().addLast("flow", new FlowControlHandler());
+                stream.pipeline().addLast("client", new ClientHandler(listener));
+            }
+        }));
+        ctx.channel().config().setAutoRead(true);
     }
 
     /** Stops accepting on a listener; its open connections go on. */
@@ -131,6 +188,8 @@ public final class ProxyServer {
      * {@code grace}, then close what is left and stop the event loops.
      */
     public void shutdown(Duration grace) {
+        // Before the sockets close, so that no response sent from now on invites another request.
+        clients.stopKeepAlive();
         for (String name : bound.keySet()) {
             unbind(name);
         }

@@ -6,6 +6,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The last handler of a backend connection's pipeline. While an {@link Exchange} owns the
@@ -18,6 +20,9 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     private final LoopConnections pool;
     private final Backend backend;
     private Exchange exchange;
+    private ChannelHandlerContext ctx;
+    private long responseDeadline;
+    private ScheduledFuture<?> timer;
 
     BackendHandler(LoopConnections pool, Backend backend) {
         this.pool = pool;
@@ -30,6 +35,43 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     void unbind() {
         this.exchange = null;
+        responseDeadline = 0;
+    }
+
+    /**
+     * The request is sent: its response head is due within {@code nanos}. One timer per connection,
+     * not per request: it is armed only when none is pending, and when it fires it checks the current
+     * deadline and arms itself again for what is left (a reused connection schedules nothing per request).
+     */
+    void expectResponseWithin(long nanos) {
+        responseDeadline = System.nanoTime() + nanos;
+        if (timer == null) {
+            timer = ctx.executor().schedule(this::timerFired, nanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** The response head arrived (or the exchange ended): no deadline any more. */
+    void responseArrived() {
+        responseDeadline = 0;
+    }
+
+    private void timerFired() {
+        timer = null;
+        if (responseDeadline == 0 || exchange == null) {
+            return;
+        }
+        long left = responseDeadline - System.nanoTime();
+        if (left <= 0) {
+            responseDeadline = 0;
+            exchange.onResponseTimeout();
+        } else {
+            timer = ctx.executor().schedule(this::timerFired, left, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
     }
 
     Backend backend() {
@@ -81,6 +123,10 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
         backend.stats().connectionClosed();
         pool.remove(backend, ctx.channel());
         Exchange e = exchange;

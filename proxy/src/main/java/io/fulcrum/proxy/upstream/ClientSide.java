@@ -32,6 +32,12 @@ public interface ClientSide {
     /** The exchange failed after response bytes were sent: the only honest thing left is to close. */
     void exchangeBroken();
 
+    /**
+     * The backend switched protocols (101): the response head was written; from now on the client
+     * connection is a byte tunnel to {@code backend}.
+     */
+    void tunnel(io.netty.channel.Channel backend, io.fulcrum.proxy.backend.Backend target);
+
     /** Whether the client connection stays open after this response (keep-alive, not shutting down). */
     boolean keepAlive();
 }

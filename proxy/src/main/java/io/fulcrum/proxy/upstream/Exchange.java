@@ -44,6 +44,8 @@ import java.util.function.Predicate;
  */
 public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Exchange.class);
+
     private final ClientSide client;
     private final LoopConnections connections;
     private final HttpRequest request;
@@ -53,6 +55,8 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
     private final boolean idempotent;
     private final boolean expectContinue;
     private final boolean hasBody;
+    /** The request asked to switch protocols (Upgrade): a 101 answer turns the connection into a tunnel. */
+    private final boolean upgrade;
     private final long maxBodyBytes;
     private final ExchangeEvents events;
     /** When the current attempt started, and how long it took to the response head (-1 before it). */
@@ -75,6 +79,8 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
 
     /** Body pieces kept for a replay; null once the body outgrew the retry buffer. */
     private ArrayDeque<HttpContent> replay;
+    /** Body pieces that arrived before any connection was ready and are not in {@link #replay}. */
+    private ArrayDeque<HttpContent> pending;
     private int replayBytes;
     private long bodyBytes;
     private int piecesRead;
@@ -88,14 +94,15 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
     private boolean pendingClientRead;
     private boolean pendingBackendRead;
     private int status;
-    private ScheduledFuture<?> responseTimer;
 
     /**
      * @param request the request head, already rewritten for the backend
      * @param hasBody whether a body follows (Content-Length &gt; 0 or chunked)
      */
     public Exchange(ClientSide client, LoopConnections connections, HttpRequest request, BackendPool pool,
-                    long hashKey, boolean expectContinue, boolean hasBody, long maxBodyBytes, ExchangeEvents events) {
+                    long hashKey, boolean expectContinue, boolean hasBody, boolean upgrade, long maxBodyBytes,
+                    ExchangeEvents events) {
+        this.upgrade = upgrade;
         this.client = client;
         this.connections = connections;
         this.request = request;
@@ -117,6 +124,10 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
     static boolean isIdempotent(HttpMethod m) {
         return m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS
                 || m == HttpMethod.PUT || m == HttpMethod.DELETE;
+    }
+
+    private Backend failedOrCurrent() {
+        return backend != null ? backend : failedBackend;
     }
 
     /** The backend currently serving the request, or null. */
@@ -290,6 +301,7 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
             onConnected(f.channel());
         } else {
             endAttempt(true);
+            log.debug("connect to {} failed: {}", failedOrCurrent(), f.cause().toString());
             boolean timedOut = f.cause() instanceof ConnectTimeoutException;
             retryOrFail(canReplay(), timedOut ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.BAD_GATEWAY);
         }
@@ -307,6 +319,12 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         if (replay != null) {
             for (HttpContent piece : replay) {
                 ch.write(piece.retainedDuplicate(), ch.voidPromise());
+            }
+        }
+        if (pending != null) {
+            HttpContent piece;
+            while ((piece = pending.poll()) != null) {
+                ch.write(piece, ch.voidPromise());
             }
         }
         if (requestComplete) {
@@ -343,10 +361,14 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         }
         keepForReplay(piece);
         if (channel == null) {
-            // Between a failed attempt and the next connection: the piece goes out with the replay.
-            piece.release();
-            if (replay == null) {
-                // ...unless it outgrew the retry buffer: the next backend can no longer get the body whole.
+            // No connection yet (first connect, or between a failed attempt and the next one).
+            if (replay != null) {
+                piece.release();                     // it goes out with the replay
+            } else if (!hasBody || failedBackend == null) {
+                pending().add(piece);                // nothing of the body was sent anywhere yet
+            } else {
+                // Part of the body went to a failed backend and was not kept: it cannot be sent whole.
+                piece.release();
                 fail(HttpResponseStatus.BAD_GATEWAY);
             }
             return;
@@ -367,6 +389,13 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         }
         int size = piece.content().readableBytes();
         if (replayBytes + size > config.retryBufferBytes()) {
+            if (channel == null && failedBackend == null) {
+                // Not connected yet: what was kept was never sent, so it becomes the pending body.
+                HttpContent kept;
+                while ((kept = replay.poll()) != null) {
+                    pending().add(kept);
+                }
+            }
             releaseReplay();
             return;
         }
@@ -375,14 +404,20 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
     }
 
     /** Whether the request can be sent again in full: no body, nothing of it read yet, or all of it kept. */
+    private ArrayDeque<HttpContent> pending() {
+        if (pending == null) {
+            pending = new ArrayDeque<>(2);
+        }
+        return pending;
+    }
+
     private boolean canReplay() {
         return !hasBody || piecesRead == 0 || replay != null;
     }
 
     private void requestSent() {
-        if (!responseStarted && responseTimer == null) {
-            long ms = config.responseTimeout().toMillis();
-            responseTimer = client.ctx().channel().eventLoop().schedule(this::onResponseTimeout, ms, TimeUnit.MILLISECONDS);
+        if (!responseStarted && handler != null) {
+            handler.expectResponseWithin(config.responseTimeout().toNanos());
         }
     }
 
@@ -403,6 +438,11 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         }
         if (msg instanceof HttpResponse response) {
             int code = response.status().code();
+            if (code == 101 && upgrade) {
+                switchProtocols(response);
+                io.netty.util.ReferenceCountUtil.release(msg);
+                return;
+            }
             if (code < 200) {
                 // 100 Continue and other informational answers: Fulcrum answered Expect itself.
                 skippingInformational = true;
@@ -453,6 +493,30 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         client.ctx().write(response, client.ctx().voidPromise());
     }
 
+    /**
+     * The backend accepted the upgrade: pass its 101 on with the Upgrade headers it chose, end the
+     * exchange, and hand both connections to a {@link Tunnel}.
+     */
+    private void switchProtocols(HttpResponse response) {
+        cancelTimer();
+        releaseReplay();
+        status = 101;
+        responseStarted = true;
+        String protocol = response.headers().get(HttpHeaderNames.UPGRADE);
+        io.fulcrum.proxy.server.ForwardingHeaders.stripHopByHop(response.headers());
+        if (protocol != null) {
+            response.headers().set(HttpHeaderNames.UPGRADE, protocol);
+        }
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        client.ctx().writeAndFlush(response);
+        done = true;
+        endAttempt(false);
+        handler.unbind();
+        Channel tunnelled = channel;
+        channel = null;
+        client.tunnel(tunnelled, backend);
+    }
+
     private boolean mayHaveBody(int code) {
         return request.method() != HttpMethod.HEAD && code != 204 && code != 304;
     }
@@ -501,6 +565,7 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         if (done) {
             return;
         }
+        log.debug("backend {} closed before the response ended: {}", backend, cause == null ? "EOF" : cause.toString());
         channel = null;
         handler = null;
         cancelTimer();
@@ -514,8 +579,8 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         retryOrFail(idempotent && canReplay(), HttpResponseStatus.BAD_GATEWAY);
     }
 
-    private void onResponseTimeout() {
-        responseTimer = null;
+    /** No response head within response-timeout (called by the connection's {@link BackendHandler}). */
+    void onResponseTimeout() {
         if (done || responseStarted) {
             return;
         }
@@ -586,9 +651,8 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
     }
 
     private void cancelTimer() {
-        if (responseTimer != null) {
-            responseTimer.cancel(false);
-            responseTimer = null;
+        if (handler != null) {
+            handler.responseArrived();
         }
     }
 
@@ -604,5 +668,11 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
 
     private void releaseBuffers() {
         releaseReplay();
+        if (pending != null) {
+            HttpContent piece;
+            while ((piece = pending.poll()) != null) {
+                piece.release();
+            }
+        }
     }
 }

@@ -122,7 +122,9 @@ public final class LoopConnections {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, IDLE_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+                        // Reader-idle is enough (an idle pooled connection is read from, never written), and
+                        // unlike writer- or all-idle it does not wrap every write's void promise.
+                        ch.pipeline().addLast("idle", new IdleStateHandler(IDLE_TIMEOUT_SECONDS, 0, 0, TimeUnit.SECONDS));
                         // Response heads up to 64 KiB; bodies pass as slices of what was read, up to 64 KiB each.
                         ch.pipeline().addLast("http", new HttpClientCodec(8192, 65536, 65536, false, false));
                         ch.pipeline().addLast("backend", new BackendHandler(self, backend));

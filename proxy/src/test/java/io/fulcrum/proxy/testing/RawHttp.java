@@ -62,6 +62,11 @@ public final class RawHttp implements AutoCloseable {
         return readHead();
     }
 
+    /** Reads exactly {@code n} bytes (a tunnel's payload), as text. */
+    public String readBytes(int n) throws IOException {
+        return new String(in.readNBytes(n), StandardCharsets.ISO_8859_1);
+    }
+
     /** True when the server closed the connection (read returns EOF) within the socket timeout. */
     public boolean isClosedByPeer() throws IOException {
         try {

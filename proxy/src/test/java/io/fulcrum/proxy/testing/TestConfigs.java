@@ -46,7 +46,7 @@ public final class TestConfigs {
         }
         ListenerConfig web = new ListenerConfig("web", new HostPort("127.0.0.1", 0), Optional.empty(), routes);
         return new FulcrumConfig(Path.of("test.conf"), List.of(web), byName,
-                new AdminConfig(new HostPort("127.0.0.1", 0), Optional.empty(), Path.of("target/test-state.json")),
+                new AdminConfig(new HostPort("127.0.0.1", 0), Optional.empty(), freshStateFile()),
                 1, timeouts, limits, new AccessLogConfig("", "json"));
     }
 
@@ -54,6 +54,17 @@ public final class TestConfigs {
     public static FulcrumConfig simple(List<String> addresses, int retries) {
         return config(List.of(new RouteConfig(Optional.empty(), "/", "web")),
                 List.of(pool("web", "round-robin", addresses, retries)), defaultLimits(), defaultTimeouts());
+    }
+
+    /** A state file of its own for every test daemon, so no test sees another's admin changes. */
+    private static Path freshStateFile() {
+        try {
+            Path dir = java.nio.file.Files.createTempDirectory("fulcrum-test-state");
+            dir.toFile().deleteOnExit();
+            return dir.resolve("state.json");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     public static LimitsConfig defaultLimits() {

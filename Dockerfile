@@ -1,0 +1,28 @@
+# Multi-stage build: compile with Maven on a full JDK, run on a slim JRE as an unprivileged user.
+#   docker build -t fulcrum .
+#   docker run --rm -p 8080:8080 -v $PWD/conf:/opt/fulcrum/conf fulcrum
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+# Dependencies first, so that code changes do not download them again.
+COPY pom.xml .
+COPY .mvn .mvn
+COPY health/pom.xml health/
+COPY admin-api/pom.xml admin-api/
+COPY proxy/pom.xml proxy/
+RUN mvn -B -q -pl proxy -am dependency:go-offline -DexcludeArtifactIds=fulcrum-health,fulcrum-admin-api || true
+COPY . .
+RUN mvn -B -q -DskipTests package
+
+FROM eclipse-temurin:17-jre
+RUN useradd --system --home /opt/fulcrum --shell /usr/sbin/nologin fulcrum
+WORKDIR /opt/fulcrum
+COPY --from=build /src/proxy/target/fulcrum.jar lib/fulcrum.jar
+COPY conf conf
+RUN chown -R fulcrum:fulcrum conf
+USER fulcrum
+EXPOSE 8080 9090
+# The launcher's defaults (bin/fulcrum): a small fixed heap, G1 with a short pause goal.
+ENV FULCRUM_JAVA_OPTS="-Xms256m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:+ExitOnOutOfMemoryError"
+# SIGTERM from `docker stop` is a graceful shutdown (shutdown-grace); give it as long with --stop-timeout.
+ENTRYPOINT ["sh", "-c", "exec java $FULCRUM_JAVA_OPTS -Dfulcrum.home=/opt/fulcrum -jar lib/fulcrum.jar \"$@\"", "fulcrum"]
+CMD ["run", "--config", "conf/fulcrum.conf"]

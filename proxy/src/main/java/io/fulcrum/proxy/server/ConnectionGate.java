@@ -1,0 +1,45 @@
+package io.fulcrum.proxy.server;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * First handler of every client connection, whatever its protocol: counts it against
+ * {@code limits.max-connections} (closing it at once above the limit) and in its listener's
+ * {@code fulcrum_connections_active}.
+ */
+final class ConnectionGate extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(ConnectionGate.class);
+
+    private final ListenerContext listener;
+    private boolean counted;
+
+    ConnectionGate(ListenerContext listener) {
+        this.listener = listener;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        if (!listener.clients().open(ctx.channel())) {
+            log.warn("listener {}: max-connections reached, closing new connection", listener.name());
+            ctx.close();
+            return;
+        }
+        counted = true;
+        listener.connectionOpened();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (counted) {
+            counted = false;
+            listener.clients().closed();
+            listener.connectionClosed();
+        }
+        ctx.fireChannelInactive();
+    }
+}

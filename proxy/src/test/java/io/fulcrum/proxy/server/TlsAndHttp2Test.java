@@ -1,0 +1,183 @@
+package io.fulcrum.proxy.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fulcrum.proxy.config.FulcrumConfig;
+import io.fulcrum.proxy.config.HostPort;
+import io.fulcrum.proxy.config.ListenerConfig;
+import io.fulcrum.proxy.config.RouteConfig;
+import io.fulcrum.proxy.config.TlsConfig;
+import io.fulcrum.proxy.daemon.Daemon;
+import io.fulcrum.proxy.testing.TestBackend;
+import io.fulcrum.proxy.testing.TestConfigs;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+import javax.net.ssl.X509TrustManager;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** TLS termination with certificates chosen by SNI, and HTTP/2 by ALPN, on real sockets (SPEC section 6). */
+class TlsAndHttp2Test {
+
+    private static final Path TLS = Path.of("src/test/resources/config/tls").toAbsolutePath();
+    private TestBackend backend;
+    private Daemon daemon;
+    private int port;
+    private SSLContext trusting;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        backend = new TestBackend("a");
+        TlsConfig tls = new TlsConfig(List.of(
+                new TlsConfig.Certificate(TLS.resolve("www.example.com.crt"), TLS.resolve("www.example.com.key")),
+                new TlsConfig.Certificate(TLS.resolve("api.example.com.crt"), TLS.resolve("api.example.com.key"))),
+                List.of("TLSv1.3", "TLSv1.2"), List.of("h2", "http/1.1"));
+        FulcrumConfig plain = TestConfigs.simple(List.of(backend.address()), 0);
+        ListenerConfig https = new ListenerConfig("web", new HostPort("127.0.0.1", 0), Optional.of(tls),
+                List.of(new RouteConfig(Optional.empty(), "/", "web")));
+        daemon = Daemon.start(new FulcrumConfig(plain.source(), List.of(https), plain.pools(), plain.admin(),
+                plain.threads(), plain.timeouts(), plain.limits(), plain.accessLog()));
+        port = daemon.listenerAddress("web").getPort();
+        trusting = trustingTestCertificates();
+    }
+
+    @AfterEach
+    void tearDown() {
+        daemon.close();
+        backend.close();
+    }
+
+    /** Trusts the two test certificates, and skips the host name check (the tests connect to 127.0.0.1). */
+    private static SSLContext trustingTestCertificates() throws Exception {
+        KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+        ks.load(null, null);
+        CertificateFactory cf = CertificateFactory.getInstance("X.509");
+        for (String n : List.of("www.example.com", "api.example.com")) {
+            try (InputStream in = java.nio.file.Files.newInputStream(TLS.resolve(n + ".crt"))) {
+                ks.setCertificateEntry(n, cf.generateCertificate(in));
+            }
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        X509TrustManager chain = (X509TrustManager) tmf.getTrustManagers()[0];
+        X509ExtendedTrustManager noHostCheck = new X509ExtendedTrustManager() {
+            public void checkServerTrusted(X509Certificate[] c, String a, Socket s) throws java.security.cert.CertificateException {
+                chain.checkServerTrusted(c, a);
+            }
+
+            public void checkServerTrusted(X509Certificate[] c, String a, SSLEngine e) throws java.security.cert.CertificateException {
+                chain.checkServerTrusted(c, a);
+            }
+
+            public void checkServerTrusted(X509Certificate[] c, String a) throws java.security.cert.CertificateException {
+                chain.checkServerTrusted(c, a);
+            }
+
+            public void checkClientTrusted(X509Certificate[] c, String a, Socket s) {
+                throw new UnsupportedOperationException();
+            }
+
+            public void checkClientTrusted(X509Certificate[] c, String a, SSLEngine e) {
+                throw new UnsupportedOperationException();
+            }
+
+            public void checkClientTrusted(X509Certificate[] c, String a) {
+                throw new UnsupportedOperationException();
+            }
+
+            public X509Certificate[] getAcceptedIssuers() {
+                return chain.getAcceptedIssuers();
+            }
+        };
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, new javax.net.ssl.TrustManager[] {noHostCheck}, null);
+        return ctx;
+    }
+
+    /** One HTTP/1.1 request over TLS with the given SNI name (null: none); returns [certificate CN, answer]. */
+    private String[] http1(String sni) throws Exception {
+        // A fresh context each time, so no TLS session is resumed from an earlier connection.
+        try (SSLSocket s = (SSLSocket) trustingTestCertificates().getSocketFactory().createSocket("127.0.0.1", port)) {
+            SSLParameters params = s.getSSLParameters();
+            if (sni != null) {
+                params.setServerNames(List.of(new SNIHostName(sni)));
+            }
+            params.setApplicationProtocols(new String[] {"http/1.1"});
+            s.setSSLParameters(params);
+            s.setSoTimeout(10_000);
+            s.startHandshake();
+            String cn = ((X509Certificate) s.getSession().getPeerCertificates()[0]).getSubjectX500Principal().getName();
+            s.getOutputStream().write("GET /x HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            s.getInputStream().transferTo(out);
+            return new String[] {cn, out.toString(StandardCharsets.ISO_8859_1)};
+        }
+    }
+
+    @Test
+    void certificateIsChosenBySni() throws Exception {
+        String[] api = http1("api.example.com");
+        assertEquals("CN=api.example.com", api[0]);
+        assertTrue(api[1].startsWith("HTTP/1.1 200") && api[1].endsWith("a"), api[1]);
+        assertEquals("CN=www.example.com", http1("www.example.com")[0]);
+        // No SNI, or a name no certificate has: the first certificate.
+        assertEquals("CN=www.example.com", http1(null)[0]);
+        assertEquals("CN=www.example.com", http1("other.example.org")[0]);
+        assertEquals("https", backend.requests().get(0).header("x-forwarded-proto"));
+    }
+
+    @Test
+    void http2StreamsAreForwardedAsHttp11Requests() throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).sslContext(trusting)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        URI base = URI.create("https://127.0.0.1:" + port);
+        List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            answers.add(client.sendAsync(HttpRequest.newBuilder(base.resolve("/x" + i)).timeout(Duration.ofSeconds(10))
+                    .build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        for (CompletableFuture<HttpResponse<String>> f : answers) {
+            HttpResponse<String> r = f.get();
+            assertEquals(200, r.statusCode());
+            assertEquals(HttpClient.Version.HTTP_2, r.version());
+            assertEquals("a", r.body());
+        }
+        byte[] body = new byte[1 << 20];
+        HttpResponse<String> upload = client.send(HttpRequest.newBuilder(base.resolve("/upload"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(Integer.toString(body.length), upload.body());
+        HttpResponse<String> big = client.send(HttpRequest.newBuilder(base.resolve("/bytes/3000000")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(3_000_000, big.body().length());
+        TestBackend.Seen seen = backend.requests().get(0);
+        assertEquals("https", seen.header("x-forwarded-proto"));
+        assertNull(seen.header("x-http2-stream-id"));
+        assertTrue(seen.header("host").startsWith("127.0.0.1"), seen.headers().toString());
+        assertEquals(22, backend.requestCount());
+    }
+}
