@@ -223,11 +223,8 @@ record_fulcrum_weights() {
         return 0
     fi
     echo "${json}" >"${BENCH_TMP}/${key}/pool-r${round}.json"
-    record "${key}" "${round}" weights "$(echo "${json}" | python3 -c '
-import json, sys
-pool = json.load(sys.stdin)
-print(" ".join(f"{b.get(\"effectiveWeight\")}@cpu{(b.get(\"load\") or {}).get(\"cpuUtilization\")}"
-               for b in pool.get("backends", [])))' 2>/dev/null || echo "unreadable")"
+    record "${key}" "${round}" weights "$(echo "${json}" | python3 "${BENCH_LIB}/fulcrum_weights.py" 2>/dev/null ||
+        echo "unreadable")"
 }
 
 write_meta() {
