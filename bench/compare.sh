@@ -1,0 +1,337 @@
+#!/usr/bin/env bash
+# Fulcrum side by side with NGINX and HAProxy on loopback (issue 7). See bench/COMPARE.md.
+#
+# usage: bench/compare.sh [--quick] [--rounds N] [--keep] [--out FILE]
+#   --quick     one short round: checks the whole script end to end in under 3 minutes
+#   --rounds N  rounds of every contender, interleaved (default 3; --quick: 1)
+#   --keep      keep the temp folder (configs, logs, raw h2load logs) and print where it is
+#   --out FILE  the markdown results (default bench/results/compare-<date>.md)
+#
+# Every contender forwards to the same three nginx backends; each round runs every contender in
+# turn (the order rotates each round, so slow drift of a shared machine spreads over all of them),
+# and the results are medians with min-max over rounds. Exits 1 when a contender failed to start
+# (its row then says why), after writing the results of the others.
+set -euo pipefail
+
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source-path=SCRIPTDIR
+source "${BENCH_DIR}/lib/common.sh"
+
+QUICK=0
+ROUNDS=""
+OUT=""
+
+# Keep-alive clients of every load run (wrk -t1 -c64) and the paced load: 100 connections each
+# sending 145 requests per second (one every 6.9 ms) = 14,500 requests per second.
+CONNECTIONS=64
+PACED_CLIENTS=100
+PACED_RPS_PER_CLIENT=145
+IDLE_CONNECTIONS=5000
+
+usage() {
+    print_usage "${BASH_SOURCE[0]}"
+}
+
+parse_args() {
+    while [[ $# -gt 0 ]]; do
+        case "$1" in
+            --quick) QUICK=1 ;;
+            --rounds)
+                [[ $# -ge 2 && "$2" =~ ^[1-9][0-9]*$ ]] || { usage >&2; exit 2; }
+                ROUNDS="$2"
+                shift
+                ;;
+            --keep) KEEP_TMP=1 ;;
+            --out)
+                [[ $# -ge 2 ]] || { usage >&2; exit 2; }
+                OUT="$2"
+                shift
+                ;;
+            -h | --help) usage; exit 0 ;;
+            *) usage >&2; exit 2 ;;
+        esac
+        shift
+    done
+    # Durations in seconds. The JVM's first warm-up is longer: the JIT needs tens of thousands of
+    # requests through the hot path before Fulcrum runs compiled code.
+    if [[ ${QUICK} -eq 1 ]]; then
+        ROUNDS="${ROUNDS:-1}"
+        WARM=2; JVM_FIRST_WARM=10; RUN=3; PACED=3; BULK=2; CLOSE=2
+    else
+        ROUNDS="${ROUNDS:-3}"
+        WARM=3; JVM_FIRST_WARM=20; RUN=6; PACED=6; BULK=4; CLOSE=3
+    fi
+    OUT="${OUT:-${BENCH_DIR}/results/compare-$(date +%Y-%m-%d-%H%M).md}"
+}
+
+# Contenders as NAME-THREADS keys. direct has no proxy: it is wrk straight to one backend.
+CONTENDERS=(direct-1 fulcrum-1 nginx-1 haproxy-1 fulcrum-2 nginx-2 haproxy-2)
+declare -A PID=() PORT=() FAILED=()
+
+# Appends one measurement to the raw results: contender, round, metric, value.
+record() {
+    printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"${RAW}"
+}
+
+fail_contender() {
+    local key="$1" reason="$2"
+    FAILED[${key}]="${reason}"
+    printf '%s\t%s\n' "${key}" "${reason}" >>"${FAILURES}"
+    log "${key}: ${reason}"
+}
+
+start_backends() {
+    local dir="${BENCH_TMP}/backends"
+    nginx_dir "${dir}"
+    head -c 65536 /dev/urandom >"${dir}/www/64k"
+    chmod 644 "${dir}/www/64k"
+    read -r -d '' BPORT1 BPORT2 BPORT3 < <(free_ports 3) || true
+    render "${BENCH_CONF}/nginx-backends.conf" "${dir}/nginx.conf" \
+        DIR="${dir}" PORT1="${BPORT1}" PORT2="${BPORT2}" PORT3="${BPORT3}"
+    start_bg BACKENDS_PID "${LOAD_CPUS}" "${dir}/nginx" nginx -e "${dir}/error.log" -p "${dir}" -c "${dir}/nginx.conf"
+    local port
+    for port in "${BPORT1}" "${BPORT2}" "${BPORT3}"; do
+        wait_http "http://127.0.0.1:${port}/healthz" "${BACKENDS_PID}" 10 ||
+            die "the backend nginx did not start: $(tail -3 "${dir}/nginx.err" "${dir}/error.log" 2>/dev/null)"
+    done
+    mkdir -p "${BENCH_TMP}/direct-1"
+    PID[direct-1]="${BACKENDS_PID}"
+    PORT[direct-1]="${BPORT1}"
+    log "backends: one nginx on 127.0.0.1:${BPORT1},${BPORT2},${BPORT3}"
+}
+
+# start_contender KEY — renders its config, starts it pinned, waits until it forwards `GET /`.
+start_contender() {
+    local key="$1" name="${1%-*}" threads="${1##*-}" dir="${BENCH_TMP}/$1" listen admin cpus pid
+    mkdir -p "${dir}"
+    read -r -d '' listen admin < <(free_ports 2) || true
+    cpus="$(proxy_cpus "${threads}")"
+    local common=(DIR="${dir}" LISTEN="${listen}" THREADS="${threads}"
+        PORT1="${BPORT1}" PORT2="${BPORT2}" PORT3="${BPORT3}")
+    case "${name}" in
+        nginx)
+            nginx_dir "${dir}"
+            render "${BENCH_CONF}/nginx-proxy.conf" "${dir}/nginx.conf" "${common[@]}" UPSTREAM_POLICY=""
+            start_bg pid "${cpus}" "${dir}/proxy" nginx -e "${dir}/error.log" -p "${dir}" -c "${dir}/nginx.conf"
+            ;;
+        haproxy)
+            render "${BENCH_CONF}/haproxy.cfg" "${dir}/haproxy.cfg" "${common[@]}" BALANCE=roundrobin
+            start_bg pid "${cpus}" "${dir}/proxy" haproxy -db -f "${dir}/haproxy.cfg"
+            ;;
+        fulcrum)
+            if [[ ! -f "${FULCRUM_JAR}" ]]; then
+                fail_contender "${key}" "no ${FULCRUM_JAR} (the build failed)"
+                return 0
+            fi
+            render "${BENCH_CONF}/fulcrum.conf" "${dir}/fulcrum.conf" "${common[@]}" \
+                ADMIN="${admin}" STRATEGY=dynamic INTERVAL=2s
+            start_bg pid "${cpus}" "${dir}/proxy" java "${FULCRUM_JVM_FLAGS[@]}" -jar "${FULCRUM_JAR}" \
+                run --config "${dir}/fulcrum.conf"
+            ;;
+    esac
+    if wait_http "http://127.0.0.1:${listen}/" "${pid}" 60; then
+        PID[${key}]="${pid}"
+        PORT[${key}]="${listen}"
+        log "${key}: pid ${pid} on 127.0.0.1:${listen}, CPUs ${cpus:-not pinned}"
+    else
+        local why
+        # Missing logs are normal here (HAProxy and Fulcrum write no error.log): never fail on them.
+        # The first error lines say why (HAProxy follows its cause with generic lines); else the last.
+        why="$(cat "${dir}/proxy.err" "${dir}/error.log" 2>/dev/null |
+            grep -m2 -E '\[ALERT\]|\[emerg\]|^fulcrum|Exception|Error:' | tr '\n' ' ' || true)"
+        [[ -n "${why}" ]] || why="$(tail -2 "${dir}/proxy.err" 2>/dev/null | tr '\n' ' ' || true)"
+        stop_bg "${pid}"
+        fail_contender "${key}" "did not start: ${why:-no answer on /}"
+    fi
+}
+
+# wrk_run KEY SECONDS PATH [wrk args...] — prints the WRK_SUMMARY fields as "requests bytes
+# duration_us errors p50_us p99_us".
+wrk_run() {
+    local port="${PORT[$1]}" secs="$2" path="$3" line
+    shift 3
+    line="$(pinned "${LOAD_CPUS}" wrk -t1 -c"${CONNECTIONS}" -d"${secs}s" --latency -s "${BENCH_LIB}/summary.lua" \
+        "$@" "http://127.0.0.1:${port}${path}" | grep '^WRK_SUMMARY')" || return 1
+    # "WRK_SUMMARY requests=1 bytes=2 ..." -> "1 2 ..."
+    echo "${line}" | sed -e 's/^WRK_SUMMARY //' -e 's/[a-z0-9_]*=//g'
+}
+
+# ticks_to_us TICKS REQUESTS — microseconds of CPU per request.
+cpu_us_per_request() {
+    awk -v t="$1" -v n="$2" -v hz="${CLK_TCK}" 'BEGIN { if (n > 0) printf "%.2f", t * 1e6 / hz / n; else print "nan" }'
+}
+
+measure_keepalive() {
+    local key="$1" round="$2" pid="${PID[$1]}" c0 c1 req bytes dur err p50 p99
+    c0="$(proc_cpu_ticks "${pid}")"
+    read -r req bytes dur err p50 p99 < <(wrk_run "${key}" "${RUN}" /) || { log "${key}: wrk failed"; return 0; }
+    c1="$(proc_cpu_ticks "${pid}")"
+    record "${key}" "${round}" rps "$(awk -v n="${req}" -v d="${dur}" 'BEGIN { printf "%.0f", n / (d / 1e6) }')"
+    record "${key}" "${round}" wrk_p50_ms "$(awk -v v="${p50}" 'BEGIN { printf "%.3f", v / 1000 }')"
+    record "${key}" "${round}" wrk_p99_ms "$(awk -v v="${p99}" 'BEGIN { printf "%.3f", v / 1000 }')"
+    record "${key}" "${round}" errors "${err}"
+    [[ "${key}" == direct-1 ]] || record "${key}" "${round}" cpu_us_full "$(cpu_us_per_request $((c1 - c0)) "${req}")"
+}
+
+measure_paced() {
+    local key="$1" round="$2" pid="${PID[$1]}" c0 c1 logf="${BENCH_TMP}/$1/paced-r$2.log" out
+    c0="$(proc_cpu_ticks "${pid}")"
+    rm -f "${logf}"
+    # Connections open one per millisecond so their request timers are out of phase; opened at
+    # once, they would all send at the same instant, in bursts of PACED_CLIENTS requests. -r
+    # excludes -D, so the length is a request count.
+    out="$(pinned "${LOAD_CPUS}" h2load --h1 -t1 -c"${PACED_CLIENTS}" -r 1 --rate-period 1ms \
+        --rps "${PACED_RPS_PER_CLIENT}" -n $((PACED_CLIENTS * PACED_RPS_PER_CLIENT * PACED)) \
+        --log-file "${logf}" "http://127.0.0.1:${PORT[$key]}/" 2>&1)" || {
+        log "${key}: h2load failed: $(echo "${out}" | tail -1)"
+        return 0
+    }
+    c1="$(proc_cpu_ticks "${pid}")"
+    local requests failed p50 p99 p999
+    # "requests=1 ok=1 ..." -> "1 1 ..."; ok and max go to _.
+    read -r requests _ failed p50 p99 p999 _ < <(python3 "${BENCH_LIB}/latency.py" "${logf}" | sed 's/[a-z0-9_]*=//g')
+    # "finished in 8.10s, 14320.50 req/s, ..." -> the rate actually served
+    record "${key}" "${round}" paced_rps "$(echo "${out}" | sed -n 's/^finished in [0-9.]*s, \([0-9.]*\) req\/s.*/\1/p')"
+    record "${key}" "${round}" paced_p50_ms "${p50}"
+    record "${key}" "${round}" paced_p99_ms "${p99}"
+    record "${key}" "${round}" paced_p999_ms "${p999}"
+    record "${key}" "${round}" errors "${failed}"
+    [[ "${key}" == direct-1 ]] || record "${key}" "${round}" cpu_us_paced "$(cpu_us_per_request $((c1 - c0)) "${requests}")"
+    [[ ${KEEP_TMP} -eq 1 ]] || rm -f "${logf}"
+}
+
+measure_bulk() {
+    local key="$1" round="$2" req bytes dur err p50 p99
+    read -r req bytes dur err p50 p99 < <(wrk_run "${key}" "${BULK}" /64k) || { log "${key}: wrk failed"; return 0; }
+    record "${key}" "${round}" mb_per_s_64k "$(awk -v b="${bytes}" -v d="${dur}" 'BEGIN { printf "%.1f", b / 1e6 / (d / 1e6) }')"
+    record "${key}" "${round}" errors "${err}"
+}
+
+measure_close() {
+    local key="$1" round="$2" req bytes dur err p50 p99
+    read -r req bytes dur err p50 p99 < <(wrk_run "${key}" "${CLOSE}" / -H 'Connection: close') ||
+        { log "${key}: wrk failed"; return 0; }
+    record "${key}" "${round}" rps_close "$(awk -v n="${req}" -v d="${dur}" 'BEGIN { printf "%.0f", n / (d / 1e6) }')"
+    record "${key}" "${round}" errors "${err}"
+}
+
+# Resident memory with no client connection, then with IDLE_CONNECTIONS idle keep-alive ones.
+measure_memory() {
+    local key="$1" round="$2" pid="${PID[$1]}" ready="${BENCH_TMP}/$1/idle-ready" idle_pid idle with opened deadline
+    local heap_idle="" heap_with=""
+    rm -f "${ready}"
+    [[ "${key}" != fulcrum-* ]] || heap_idle="$(java_live_heap_kib "${pid}")"
+    idle="$(proc_rss_kib "${pid}")"
+    start_bg idle_pid "${LOAD_CPUS}" "${BENCH_TMP}/$1/idle" python3 "${BENCH_LIB}/idle_conns.py" 127.0.0.1 \
+        "${PORT[$key]}" "${IDLE_CONNECTIONS}" "${ready}" 120
+    deadline=$((SECONDS + 90))
+    while [[ ! -s "${ready}" ]] && kill -0 "${idle_pid}" 2>/dev/null && ((SECONDS < deadline)); do
+        sleep 0.2
+    done
+    if [[ -s "${ready}" ]]; then
+        sleep 1 # let the proxy finish whatever it does lazily after the last answer
+        with="$(proc_rss_kib "${pid}")"
+        opened="$(cat "${ready}")"
+        # Fulcrum's heap is pre-touched, so its RSS hides what the connections hold on the heap:
+        # add the growth of the live heap (after a full GC) to the growth of RSS.
+        local heap_growth=0
+        [[ -z "${heap_idle}" ]] || heap_with="$(java_live_heap_kib "${pid}")"
+        if [[ -n "${heap_with}" ]]; then
+            record "${key}" "${round}" heap_idle_kib "${heap_idle}"
+            record "${key}" "${round}" heap_conns_kib "${heap_with}"
+            heap_growth=$((heap_with - heap_idle))
+        fi
+        record "${key}" "${round}" rss_idle_kib "${idle}"
+        record "${key}" "${round}" rss_conns_kib "${with}"
+        record "${key}" "${round}" idle_conns "${opened}"
+        record "${key}" "${round}" kib_per_conn "$(awk -v a="${idle}" -v b="${with}" -v h="${heap_growth}" \
+            -v n="${opened}" 'BEGIN { if (n > 0) printf "%.2f", (b - a + h) / n; else print "nan" }')"
+    else
+        log "${key}: the idle connections were not all opened: $(tail -1 "${BENCH_TMP}/$1/idle.err" 2>/dev/null)"
+    fi
+    stop_bg "${idle_pid}"
+}
+
+# One contender's whole set of measurements in one round.
+measure_contender() {
+    local key="$1" round="$2" warm="${WARM}"
+    if [[ "${key}" == fulcrum-* && "${round}" -eq 1 ]]; then
+        warm="${JVM_FIRST_WARM}"
+    fi
+    if ! kill -0 "${PID[$key]}" 2>/dev/null; then
+        fail_contender "${key}" "exited during the run (round ${round}): $(tail -1 "${BENCH_TMP}/${key}/proxy.err" 2>/dev/null)"
+        return 0
+    fi
+    log "round ${round}/${ROUNDS}: ${key} (warm-up ${warm}s)"
+    pinned "${LOAD_CPUS}" wrk -t1 -c"${CONNECTIONS}" -d"${warm}s" "http://127.0.0.1:${PORT[$key]}/" >/dev/null
+    measure_keepalive "${key}" "${round}"
+    measure_paced "${key}" "${round}"
+    measure_bulk "${key}" "${round}"
+    measure_close "${key}" "${round}"
+    # Memory moves little between rounds and opening 5,000 connections takes a while on a busy
+    # machine: measured once, in the last round, after every other load has run.
+    if [[ "${key}" != direct-1 && "${round}" -eq "${ROUNDS}" ]]; then
+        measure_memory "${key}" "${round}"
+    fi
+}
+
+write_meta() {
+    {
+        echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
+        echo "mode=$([[ ${QUICK} -eq 1 ]] && echo quick || echo full)"
+        echo "rounds=${ROUNDS}"
+        echo "durations=warm-up ${WARM}s (Fulcrum's first ${JVM_FIRST_WARM}s), keep-alive ${RUN}s, paced ${PACED}s, 64k ${BULK}s, new-connection ${CLOSE}s"
+        echo "cpus=${CPU_COUNT} cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'))"
+        echo "layout=load generator and backends on CPU ${LOAD_CPUS:-any}; one-thread proxies on CPU ${PROXY1_CPUS:-any}; two-thread proxies on CPUs ${PROXY2_CPUS:-any (not pinned)}"
+        echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)"
+        echo "kernel=$(uname -r)"
+        echo "nginx=$(nginx -v 2>&1 | sed 's/^nginx version: //')"
+        echo "haproxy=$(haproxy -v | head -1 | cut -d' ' -f3)"
+        echo "wrk=$(wrk -v 2>&1 | head -1 | cut -d' ' -f2)"
+        echo "h2load=$(h2load --version | sed 's/^h2load //')"
+        echo "java=$(java -version 2>&1 | head -1)"
+        echo "fulcrum=$(git -C "${REPO_DIR}" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "${REPO_DIR}" diff --quiet 2>/dev/null || echo ' (uncommitted changes)')"
+        echo "jvm_flags=${FULCRUM_JVM_FLAGS[*]}"
+        echo "connections=${CONNECTIONS}"
+        echo "paced=${PACED_CLIENTS} connections x ${PACED_RPS_PER_CLIENT} req/s = $((PACED_CLIENTS * PACED_RPS_PER_CLIENT)) req/s"
+        echo "idle_target=${IDLE_CONNECTIONS}"
+    } >"${META}"
+}
+
+main() {
+    parse_args "$@"
+    ensure_tools nginx:"nginx-light|nginx" haproxy:haproxy wrk:wrk h2load:nghttp2-client curl:curl \
+        python3:python3 taskset:util-linux java:"openjdk-17-jre-headless|default-jre-headless"
+    bench_init
+    cpu_layout
+    CLK_TCK="$(getconf CLK_TCK)"
+    RAW="${BENCH_TMP}/raw.tsv"
+    FAILURES="${BENCH_TMP}/failures.tsv"
+    META="${BENCH_TMP}/meta.txt"
+    : >"${RAW}"
+    : >"${FAILURES}"
+    if ! (ensure_fulcrum_jar); then
+        log "continuing without Fulcrum"
+    fi
+    write_meta
+    start_backends
+    local key round i n="${#CONTENDERS[@]}"
+    for key in "${CONTENDERS[@]}"; do
+        [[ "${key}" == direct-1 ]] || start_contender "${key}"
+    done
+    for ((round = 1; round <= ROUNDS; round++)); do
+        for ((i = 0; i < n; i++)); do
+            # Rotate the order each round so no contender always runs first or last.
+            key="${CONTENDERS[(i + round - 1) % n]}"
+            [[ -z "${FAILED[${key}]:-}" ]] || continue
+            measure_contender "${key}" "${round}"
+        done
+    done
+    echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >>"${META}"
+    mkdir -p "$(dirname "${OUT}")"
+    python3 "${BENCH_LIB}/compare_report.py" "${RAW}" "${FAILURES}" "${META}" "${OUT}"
+    log "results written to ${OUT}"
+    [[ ! -s "${FAILURES}" ]]
+}
+
+main "$@"
