@@ -62,6 +62,8 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     private long headStart;
     /** The request being served: when its head arrived and where it was routed, for requestDone. */
     private long requestStart;
+    /** The client's address as text, made once per connection. */
+    private String clientIp;
     private HttpRequest currentRequest;
     private BackendPool requestPool;
     /** A read() was asked for and no message came yet. */
@@ -213,7 +215,10 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
         }
         InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
-        ForwardingHeaders.addForwarded(headers, client, listener.scheme(), host);
+        if (clientIp == null) {
+            clientIp = ForwardingHeaders.ip(client);
+        }
+        ForwardingHeaders.addForwarded(headers, clientIp, listener.scheme(), host);
         var key = pool.config().hashKey();
         long hashKey = key.isPresent() ? HashKeys.of(key.get(), request, client) : 0;
         exchange = new Exchange(this, listener.upstream().forLoop(ctx.channel().eventLoop()), request, pool,

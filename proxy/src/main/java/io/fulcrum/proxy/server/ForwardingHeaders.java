@@ -1,11 +1,11 @@
 package io.fulcrum.proxy.server;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -33,14 +33,14 @@ public final class ForwardingHeaders {
      * they came with, and the HTTP codec re-frames chunked bodies itself.
      */
     public static void stripHopByHop(HttpHeaders headers) {
-        List<String> connection = headers.getAll(HttpHeaderNames.CONNECTION);
-        if (!connection.isEmpty()) {
-            for (String value : connection) {
-                for (String token : value.split(",")) {
-                    String name = token.trim();
-                    if (!name.isEmpty() && !HttpHeaderNames.TRANSFER_ENCODING.contentEqualsIgnoreCase(name)) {
-                        headers.remove(name);
-                    }
+        if (headers.contains(HttpHeaderNames.CONNECTION)) {
+            boolean namesOthers = false;
+            for (java.util.Iterator<String> it = headers.valueStringIterator(HttpHeaderNames.CONNECTION); it.hasNext(); ) {
+                namesOthers |= !isPlainToken(it.next());
+            }
+            if (namesOthers) {
+                for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
+                    removeNamedIn(headers, value);
                 }
             }
             headers.remove(HttpHeaderNames.CONNECTION);
@@ -60,8 +60,39 @@ public final class ForwardingHeaders {
      * @param proto "http" or "https", as the client reached Fulcrum
      * @param host  the Host the client asked for, or null
      */
+    /**
+     * "keep-alive" and "close", the Connection values nearly every message carries, name no other header:
+     * no need to take them apart (which showed in profiles).
+     */
+    private static boolean isPlainToken(String value) {
+        return HttpHeaderValues.KEEP_ALIVE.contentEqualsIgnoreCase(value)
+                || HttpHeaderValues.CLOSE.contentEqualsIgnoreCase(value);
+    }
+
+    /** Removes every header a Connection value names ("keep-alive, X-Secret"), without regex or arrays. */
+    private static void removeNamedIn(HttpHeaders headers, String value) {
+        int start = 0;
+        int n = value.length();
+        while (start < n) {
+            int comma = value.indexOf(',', start);
+            int end = comma < 0 ? n : comma;
+            String name = value.substring(start, end).trim();
+            if (!name.isEmpty() && !HttpHeaderNames.TRANSFER_ENCODING.contentEqualsIgnoreCase(name)) {
+                headers.remove(name);
+            }
+            start = end + 1;
+        }
+    }
+
     public static void addForwarded(HttpHeaders headers, InetSocketAddress client, String proto, String host) {
-        String clientIp = ip(client);
+        addForwarded(headers, ip(client), proto, host);
+    }
+
+    /**
+     * As {@link #addForwarded(HttpHeaders, InetSocketAddress, String, String)} with the client's address
+     * already as text (a connection computes it once for all its requests).
+     */
+    public static void addForwarded(HttpHeaders headers, String clientIp, String proto, String host) {
         String xff = headers.get(X_FORWARDED_FOR);
         headers.set(X_FORWARDED_FOR, xff == null ? clientIp : xff + ", " + clientIp);
         headers.set(X_FORWARDED_PROTO, proto);
@@ -101,7 +132,8 @@ public final class ForwardingHeaders {
         return !s.isEmpty();
     }
 
-    private static String ip(InetSocketAddress address) {
+    /** The client's address as the forwarding headers write it. */
+    public static String ip(InetSocketAddress address) {
         InetAddress a = address == null ? null : address.getAddress();
         return a == null ? "unknown" : a.getHostAddress();
     }

@@ -42,7 +42,6 @@ public final class ProxyServer {
     private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
 
     private final Transport transport;
-    private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
     private final UpstreamConnections upstream;
     private final ClientConnections clients;
@@ -51,7 +50,6 @@ public final class ProxyServer {
     /** @param threads traffic event loops; 0 = one per CPU core */
     public ProxyServer(int threads, int maxConnections) {
         this.transport = Transport.best();
-        this.acceptors = transport.newGroup(1, "fulcrum-accept");
         this.workers = transport.newGroup(threads, "fulcrum-io");
         this.upstream = new UpstreamConnections(workers, transport);
         this.clients = new ClientConnections(maxConnections);
@@ -75,7 +73,9 @@ public final class ProxyServer {
      */
     public InetSocketAddress bind(ListenerContext listener, HostPort address) {
         ServerBootstrap b = new ServerBootstrap()
-                .group(acceptors, workers)
+                // Accepting on the traffic loops: a connection accepted on a separate thread costs a
+                // cross-thread registration (and a wake-up) each; with one thread it costs nothing.
+                .group(workers, workers)
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
@@ -207,7 +207,6 @@ public final class ProxyServer {
             log.warn("shutdown grace ran out with {} client connections open; closing them", clients.count());
         }
         clients.closeAll();
-        acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }
