@@ -253,7 +253,7 @@ ensure_fulcrum_jar() {
     if [[ ! -f "${FULCRUM_JAR}" ]]; then
         command -v mvn >/dev/null 2>&1 || die "${FULCRUM_JAR} is missing and mvn is not installed"
         log "building ${FULCRUM_JAR}"
-        (cd "${REPO_DIR}" && mvn -o -q -DskipTests package) >&2 || die "the Fulcrum build failed"
+        (cd "${REPO_DIR}" && mvn -q -B -DskipTests package) >&2 || die "the Fulcrum build failed"
     fi
 }
 
