@@ -174,7 +174,9 @@ public final class ProxyServer {
     public void unbind(String name) {
         Channel ch = bound.remove(name);
         if (ch != null) {
-            ch.close().syncUninterruptibly();
+            if (!ch.close().awaitUninterruptibly(5, TimeUnit.SECONDS)) {
+                log.warn("listener {}: its socket did not close within 5s", name);
+            }
             log.info("listener {} stopped accepting", name);
         }
     }
@@ -207,6 +209,6 @@ public final class ProxyServer {
             log.warn("shutdown grace ran out with {} client connections open; closing them", clients.count());
         }
         clients.closeAll();
-        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
     }
 }

@@ -76,6 +76,14 @@ final class ChildDaemon implements AutoCloseable {
         return output.toString();
     }
 
+    /** Sends a signal by name (HUP, TERM) with kill(1), as systemctl reload / stop would. */
+    void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new AssertionError("kill -" + name + " failed");
+        }
+    }
+
     /** SIGKILL: no shutdown hook, no graceful stop, as a crash or an OOM kill. */
     void kill() throws InterruptedException {
         process.destroyForcibly();
