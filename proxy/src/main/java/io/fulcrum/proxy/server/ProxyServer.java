@@ -14,7 +14,6 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.flow.FlowControlHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.fulcrum.proxy.server.tls.ProtocolSwitch;
 import io.fulcrum.proxy.server.tls.TlsContexts;
 import io.netty.channel.ChannelHandlerContext;
@@ -134,10 +133,6 @@ public final class ProxyServer {
                 .setMaxChunkSize(65536)
                 .setStrictLineParsing(true)
                 .setUseRfc9112TransferEncoding(true);
-        long idle = listener.timeouts().clientIdle().toMillis();
-        p.addLast("head-watch", new HeadBytesWatcher(handler));
-        // Reader-idle only: watching writes too would turn every void write promise into a real one.
-        p.addLast("idle", new IdleStateHandler(idle, 0, 0, TimeUnit.MILLISECONDS));
         p.addLast("decoder", new StrictRequestDecoder(decoder));
         p.addLast("encoder", new HttpResponseEncoder());
         p.addLast("flow", new FlowControlHandler());
