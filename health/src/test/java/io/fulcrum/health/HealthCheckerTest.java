@@ -24,6 +24,7 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
+import io.fulcrum.testsupport.TestAgent;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 

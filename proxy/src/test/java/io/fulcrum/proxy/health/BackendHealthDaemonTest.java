@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
+import io.fulcrum.testsupport.TestAgent;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -191,7 +192,7 @@ class BackendHealthDaemonTest {
                 """.formatted(agent.port()), a);
         assertEquals(200, get("/x").statusCode());
 
-        agent.reply = "drain";
+        agent.reply.set("drain\n");
         Poll.until(() -> of(a).effectiveWeight() == 0 && !of(a).isSelectable(), WAIT, "a drained by its agent");
         assertEquals(AdminState.ACTIVE, of(a).adminState(), "the agent never touches the operator's state");
         int seen = a.requests.get();
@@ -200,7 +201,7 @@ class BackendHealthDaemonTest {
         }
         assertEquals(seen, a.requests.get());
 
-        agent.reply = "ready 50%";
+        agent.reply.set("ready 50%\n");
         Poll.until(() -> of(a).isSelectable() && of(a).effectiveWeight() == 50, WAIT, "a back at 50 %");
         assertEquals(200, get("/x").statusCode());
     }

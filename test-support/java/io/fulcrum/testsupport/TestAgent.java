@@ -1,4 +1,4 @@
-package io.fulcrum.health;
+package io.fulcrum.testsupport;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -16,14 +16,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A HAProxy-style agent on 127.0.0.1, port 0: writes {@link #reply} and closes, as real agents do. */
-final class TestAgent implements AutoCloseable {
+/**
+ * An HAProxy-style agent on 127.0.0.1, port 0: on each connection writes {@link #reply} as it is (with
+ * or without an end of line) and closes, as real agents do. Shared by the health and proxy tests.
+ */
+public final class TestAgent implements AutoCloseable {
 
-    final AtomicReference<String> reply = new AtomicReference<>("up\n");
+    /** What the next connection reads; "up\n" until a test sets it. */
+    public final AtomicReference<String> reply = new AtomicReference<>("up\n");
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final Channel server;
 
-    TestAgent() throws InterruptedException {
+    public TestAgent() {
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
@@ -37,10 +41,10 @@ final class TestAgent implements AutoCloseable {
                         });
                     }
                 })
-                .bind("127.0.0.1", 0).sync().channel();
+                .bind("127.0.0.1", 0).syncUninterruptibly().channel();
     }
 
-    int port() {
+    public int port() {
         return ((InetSocketAddress) server.localAddress()).getPort();
     }
 
