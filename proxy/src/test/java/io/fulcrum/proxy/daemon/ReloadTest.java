@@ -244,6 +244,23 @@ class ReloadTest {
     }
 
     @Test
+    void anInvalidSaveIsRefusedByTheWatcherAndTheOldConfigServes() throws Exception {
+        // A typo in a key: unknown keys are errors, so the whole save is refused.
+        write(config("round-robin", List.of(a), "", "")
+                .replace("{ address = \"" + a.address() + "\" }", "{ address = \"" + a.address() + "\", wieght = 5 }"));
+        await(() -> daemon.reloadStatus().lastAt() != null, "the watcher's reload attempt");
+        ReloadStatus status = daemon.reloadStatus();
+        assertFalse(status.lastOk());
+        assertTrue(status.lastErrors().get(0).contains("fulcrum.conf:") && status.lastErrors().get(0).contains("wieght"),
+                status.lastErrors().toString());
+        assertEquals(1, status.generation());
+        assertEquals(2, daemon.pools().pool("web").backends().size(), "old config still in force");
+        try (RawHttp raw = new RawHttp(new InetSocketAddress("127.0.0.1", port))) {
+            assertTrue(raw.send("GET /x HTTP/1.1\r\nHost: h\r\n\r\n").readResponse().startsWith("HTTP/1.1 200"));
+        }
+    }
+
+    @Test
     void anEditorStyleSaveIsPickedUpOnce() throws Exception {
         write(config("least-connections", List.of(a, b), "", ""));
         await(() -> daemon.reloadStatus().generation() == 2, "the file watcher's reload");
