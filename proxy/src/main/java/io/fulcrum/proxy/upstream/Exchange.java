@@ -126,6 +126,19 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
                 || m == HttpMethod.PUT || m == HttpMethod.DELETE;
     }
 
+    /** The balancing decision with every candidate's load (TRACE only: built only when enabled). */
+    private void traceDecision(Backend chosen) {
+        StringBuilder candidates = new StringBuilder();
+        for (Backend c : pool.backends()) {
+            candidates.append(' ').append(c.id()).append("[w=").append(c.effectiveWeight())
+                    .append(" inflight=").append(c.stats().inFlight()).append(' ')
+                    .append(c.isSelectable() ? "ok" : "out").append(']');
+        }
+        log.trace("pool {} {}: {} {} -> {}{}", pool.name(), config.strategy(), request.method(), request.uri(),
+                chosen.id(), failedBackend == null ? "" : " (retry after " + failedBackend.id() + ")");
+        log.trace("pool {} candidates:{}", pool.name(), candidates);
+    }
+
     private Backend failedOrCurrent() {
         return backend != null ? backend : failedBackend;
     }
@@ -269,6 +282,9 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
 
     /** Sends the request to {@code b}, whose in-flight count already includes it. */
     private void go(Backend b) {
+        if (log.isTraceEnabled()) {
+            traceDecision(b);
+        }
         backend = b;
         backendCounted = true;
         attemptStart = System.nanoTime();
