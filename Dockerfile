@@ -1,6 +1,6 @@
 # Multi-stage build: compile with Maven on a full JDK, run on a slim JRE as an unprivileged user.
 #   docker build -t fulcrum .
-#   docker run --rm -p 8080:8080 -v $PWD/conf:/opt/fulcrum/conf fulcrum
+#   docker run --rm -p 8080:8080 -v $PWD/my.conf:/opt/fulcrum/conf/fulcrum.conf fulcrum
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 # Dependencies first, so that code changes do not download them again.
@@ -18,7 +18,12 @@ RUN useradd --system --home /opt/fulcrum --shell /usr/sbin/nologin fulcrum
 WORKDIR /opt/fulcrum
 COPY --from=build /src/proxy/target/fulcrum.jar lib/fulcrum.jar
 COPY conf conf
-RUN chown -R fulcrum:fulcrum conf
+# The shipped config listens on loopback (right for a host, useless in a container): listen on every
+# interface here. Its backends are the demo's; mount your own config over conf/fulcrum.conf. The admin
+# API stays on the container's loopback unless you give it a token (FULCRUM_ADMIN_TOKEN) and a bind.
+RUN sed -i 's/bind = "127.0.0.1:8080"/bind = "0.0.0.0:8080"/' conf/fulcrum.conf \
+    && grep -q 'bind = "0.0.0.0:8080"' conf/fulcrum.conf \
+    && chown -R fulcrum:fulcrum conf
 USER fulcrum
 EXPOSE 8080 9090
 # The launcher's defaults (bin/fulcrum): a fixed pre-touched heap and the parallel collector.
