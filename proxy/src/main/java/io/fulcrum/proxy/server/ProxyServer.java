@@ -17,7 +17,9 @@ import io.netty.handler.flow.FlowControlHandler;
 import io.fulcrum.proxy.server.tls.ProtocolSwitch;
 import io.fulcrum.proxy.server.tls.TlsContexts;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -148,11 +150,14 @@ public final class ProxyServer {
     private static void http2(ChannelHandlerContext ctx, ListenerContext listener) {
         ChannelPipeline p = ctx.pipeline();
         removeHandshakeReader(p);
-        p.addLast("h2", Http2FrameCodecBuilder.forServer()
+        Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
                 .initialSettings(Http2Settings.defaultSettings()
                         .maxConcurrentStreams(250)
                         .maxHeaderListSize(listener.limits().maxHeaderBytes()))
-                .build());
+                .build();
+        p.addLast("idle", new IdleStateHandler(listener.timeouts().clientIdle().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+        p.addLast("h2", codec);
+        p.addLast("h2-idle", new Http2IdleCloser(codec));
         p.addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel stream) {

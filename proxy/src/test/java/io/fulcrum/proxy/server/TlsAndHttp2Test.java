@@ -52,6 +52,14 @@ class TlsAndHttp2Test {
 
     @BeforeEach
     void setUp() throws Exception {
+        start(TestConfigs.defaultTimeouts());
+    }
+
+    private void start(io.fulcrum.proxy.config.TimeoutsConfig timeouts) throws Exception {
+        if (daemon != null) {
+            daemon.close();
+            backend.close();
+        }
         backend = new TestBackend("a");
         TlsConfig tls = new TlsConfig(List.of(
                 new TlsConfig.Certificate(TLS.resolve("www.example.com.crt"), TLS.resolve("www.example.com.key")),
@@ -61,7 +69,7 @@ class TlsAndHttp2Test {
         ListenerConfig https = new ListenerConfig("web", new HostPort("127.0.0.1", 0), Optional.of(tls),
                 List.of(new RouteConfig(Optional.empty(), "/", "web")));
         daemon = Daemon.start(new FulcrumConfig(plain.source(), List.of(https), plain.pools(), plain.admin(),
-                plain.threads(), plain.timeouts(), plain.limits(), plain.accessLog()));
+                plain.threads(), timeouts, plain.limits(), plain.accessLog()));
         port = daemon.listenerAddress("web").getPort();
         trusting = trustingTestCertificates();
     }
@@ -149,6 +157,21 @@ class TlsAndHttp2Test {
         assertEquals("CN=www.example.com", http1(null)[0]);
         assertEquals("CN=www.example.com", http1("other.example.org")[0]);
         assertEquals("https", backend.requests().get(0).header("x-forwarded-proto"));
+    }
+
+    @Test
+    void anIdleHttp2ConnectionIsClosedAfterClientIdle() throws Exception {
+        start(new io.fulcrum.proxy.config.TimeoutsConfig(Duration.ofSeconds(10), Duration.ofMillis(300),
+                Duration.ofSeconds(5)));
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).sslContext(trusting).build();
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/x"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(HttpClient.Version.HTTP_2, r.version());
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (daemon.server().clients().count() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(0, daemon.server().clients().count(), "the idle HTTP/2 connection was closed");
     }
 
     @Test
