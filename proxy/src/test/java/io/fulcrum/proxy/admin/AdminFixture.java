@@ -33,8 +33,13 @@ final class AdminFixture {
     private AdminFixture() {
     }
 
-    /** Writes {@code dir/fulcrum.conf}; the state file is {@code dir/state/fulcrum-state.json}. */
+    /** Writes {@code dir/fulcrum.conf} with retries = 0; the state file is {@code dir/state/fulcrum-state.json}. */
     static Path writeConfig(Path dir, List<String> backends) {
+        return writeConfig(dir, backends, 0);
+    }
+
+    /** As {@link #writeConfig(Path, List)} with the pool's {@code retries}. */
+    static Path writeConfig(Path dir, List<String> backends, int retries) {
         String list = backends.stream().map(a -> "{ address = \"" + a + "\" }").collect(Collectors.joining(", "));
         String text = """
                 fulcrum {
@@ -44,14 +49,14 @@ final class AdminFixture {
                       strategy = round-robin
                       backends = [ %s ]
                       health { type = http, path = "/healthz", interval = 60s, timeout = 1s, rise = 2, fall = 3 }
-                      retries = 0
+                      retries = %d
                     }
                   }
                   admin { bind = "127.0.0.1:0", token = "%s", state-file = "state/fulcrum-state.json" }
                   threads = 1
                   timeouts { shutdown-grace = 2s }
                 }
-                """.formatted(list, TOKEN);
+                """.formatted(list, retries, TOKEN);
         try {
             Files.createDirectories(dir.resolve("state"));
             Path conf = dir.resolve("fulcrum.conf");
