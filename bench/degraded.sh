@@ -153,12 +153,8 @@ start_contender() {
         ADMIN[${key}]="${admin}"
         log "${key}: pid ${pid} on 127.0.0.1:${listen}"
     else
-        local why
-        why="$(cat "${dir}/proxy.err" "${dir}/error.log" 2>/dev/null |
-            grep -m2 -E '\[ALERT\]|\[emerg\]|^fulcrum|Exception|Error:' | tr '\n' ' ' || true)"
-        [[ -n "${why}" ]] || why="$(tail -2 "${dir}/proxy.err" 2>/dev/null | tr '\n' ' ' || true)"
         stop_bg "${pid}"
-        fail_contender "${key}" "did not start: ${why:-no answer on /}"
+        fail_contender "${key}" "did not start: $(start_failure "${dir}")"
     fi
 }
 

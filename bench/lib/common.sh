@@ -274,3 +274,14 @@ fi
 nginx_dir() {
     mkdir -p "$1"/{client_body,proxy,fastcgi,uwsgi,scgi,www}
 }
+
+# start_failure DIR — why a contender started in DIR did not answer, from its logs. Missing logs are
+# normal (HAProxy and Fulcrum write no error.log): never fail on them. The first error lines say why
+# (HAProxy follows its cause with generic lines); else the last lines of its stderr.
+start_failure() {
+    local dir="$1" why
+    why="$(cat "${dir}/proxy.err" "${dir}/error.log" 2>/dev/null |
+        grep -m2 -E '\[ALERT\]|\[emerg\]|^fulcrum|Exception|Error:' | tr '\n' ' ' || true)"
+    [[ -n "${why}" ]] || why="$(tail -2 "${dir}/proxy.err" 2>/dev/null | tr '\n' ' ' || true)"
+    echo "${why:-no answer on /}"
+}
