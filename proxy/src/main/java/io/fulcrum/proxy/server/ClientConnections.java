@@ -1,19 +1,19 @@
 package io.fulcrum.proxy.server;
 
 import io.netty.channel.Channel;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.util.concurrent.GlobalEventExecutor;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Every open client connection of the daemon, across listeners: the {@code max-connections} limit
- * and graceful shutdown need them all. One atomic counter and a concurrent set; nothing here is
- * touched per request, only per connection.
+ * and graceful shutdown need them all. One atomic counter and a concurrent set (a plain set, not a
+ * Netty ChannelGroup, whose close listener per channel would cost memory on every idle connection);
+ * nothing here is touched per request, only per connection.
  */
 public final class ClientConnections {
 
-    private final ChannelGroup channels = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
+    private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
     private final AtomicInteger open = new AtomicInteger();
     private volatile int limit;
     private volatile boolean shuttingDown;
@@ -36,7 +36,8 @@ public final class ClientConnections {
         return true;
     }
 
-    void closed() {
+    void closed(Channel ch) {
+        channels.remove(ch);
         open.decrementAndGet();
     }
 
@@ -71,6 +72,8 @@ public final class ClientConnections {
 
     /** Closes whatever is still open (shutdown grace ran out). */
     public void closeAll() {
-        channels.close();
+        for (Channel ch : channels) {
+            ch.close();
+        }
     }
 }

@@ -27,8 +27,8 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,10 +37,11 @@ import org.slf4j.LoggerFactory;
  * One client connection: checks and routes each request, hands it to an {@link Exchange}, and
  * answers on its own when the request cannot be forwarded.
  *
- * <p>The channel does not auto-read and a {@code FlowControlHandler} sits before this handler, so
- * each {@code read()} yields one HTTP message. Requests are therefore taken one at a time:
- * pipelined requests wait, decoded, until the previous response is written, and are answered in
- * order. Event-loop confined.
+ * <p>The channel does not auto-read, and this handler takes one HTTP message per {@link #requestRead}:
+ * what one socket read decoded beyond that (a pipelined request, more body) waits in a small backlog
+ * here, as Netty's {@code FlowControlHandler} would hold it, without a handler and its context per
+ * connection. Requests are therefore taken one at a time: pipelined requests wait, decoded, until the
+ * previous response is written, and are answered in order. Event-loop confined.
  */
 public final class ClientHandler extends ChannelInboundHandlerAdapter implements ClientSide {
 
@@ -56,22 +57,30 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     private boolean keepAlive = true;
     private boolean shuttingDown;
     private boolean awaitingHead = true;
-    private ScheduledFuture<?> timer;
+    /** Links in this loop's {@link TimeoutSweep} (HTTP/1.1 connections only), owned by the sweep. */
+    ClientHandler sweepPrev;
+    ClientHandler sweepNext;
+    boolean swept;
     /** When bytes last arrived or a response ended: the start of client-idle. */
     private long lastActivity;
     /** When the first byte of the request head being read arrived; 0 when no head is under way. */
     private long headStart;
     /** The request being served: when its head arrived and where it was routed, for requestDone. */
     private long requestStart;
-    /** The client's address as text, made once per connection. */
-    private String clientIp;
     private HttpRequest currentRequest;
     private BackendPool requestPool;
-    /** A read() was asked for and no message came yet. */
+    /** A message was asked for and none came yet. */
     private boolean wantRead;
     private boolean started;
-    /** The HTTP decoder's context (null on HTTP/2 streams): reads asked of it bypass flow control. */
-    private ChannelHandlerContext socketReader;
+    /** An HTTP/1.1 connection (not an HTTP/2 stream): it has its own socket and client timeouts. */
+    private boolean http1;
+    /**
+     * Messages decoded but not asked for yet, oldest first; made on first use (most connections never
+     * pipeline), null or empty otherwise.
+     */
+    private ArrayDeque<Object> backlog;
+    /** {@link #deliverBacklog} is running: a nested request for a message is served by its loop. */
+    private boolean delivering;
     /** The body of a request that came whole, until its exchange asks for it. */
     private HttpContent pendingBody;
     /** Answered and closing: whatever still arrives is dropped. */
@@ -99,38 +108,37 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
         start();
     }
 
-    /** The first read, exactly once: a second would make the flow-control handler deliver two messages. */
+    /** The first read, exactly once. */
     private void start() {
         if (!started) {
             started = true;
-            socketReader = ctx.pipeline().context("decoder");
-            ConnectionGate gate = ctx.pipeline().get(ConnectionGate.class);
-            if (gate != null && socketReader != null) {
-                // An HTTP/1.1 connection: the gate tells us of every read, and one timer keeps its timeouts.
-                gate.client(this);
+            if (ctx.pipeline().get(StrictRequestDecoder.class) != null) {
+                // An HTTP/1.1 connection: the decoder tells us of every read, and the loop's sweep keeps its timeouts.
+                http1 = true;
                 lastActivity = System.nanoTime();
-                armTimer(Math.min(listener.timeouts().clientIdle().toNanos(), listener.timeouts().clientHeader().toNanos()));
+                TimeoutSweep.of(ctx.executor()).add(this);
             }
             requestRead();
         }
     }
 
     /**
-     * Keeps the socket armed for reading while a request is served, without taking messages: the read
-     * is asked of the decoder's context, below the flow-control handler, so whatever arrives (a
-     * pipelined request, the client closing) is decoded and waits there. Without it, a connection that
-     * does not auto-read has its read interest removed and added back around every request — two
-     * epoll_ctl system calls per request. At most one socket read's worth waits this way.
+     * Keeps the socket armed for reading while a request is served, without taking messages: whatever
+     * arrives (a pipelined request, the client closing) is decoded and waits in the backlog. Without
+     * it, a connection that does not auto-read has its read interest removed and added back around
+     * every request — two epoll_ctl system calls per request. At most one socket read's worth waits
+     * this way. HTTP/2 streams do not: their reads are the stream's flow control.
      */
     private void keepSocketReadArmed() {
-        if (socketReader != null) {
-            socketReader.read();
+        if (http1) {
+            ctx.read();
         }
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        cancelTimer();
+        stopTimeouts();
+        dropBacklog();
         if (pendingBody != null) {
             pendingBody.release();
             pendingBody = null;
@@ -144,8 +152,57 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     }
 
     @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        // Removed for a tunnel: decoded HTTP messages still waiting cannot be relayed as bytes.
+        dropBacklog();
+    }
+
+    @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (lingering) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (!wantRead || (backlog != null && !backlog.isEmpty())) {
+            if (backlog == null) {
+                backlog = new ArrayDeque<>(4);
+            }
+            backlog.add(msg);
+            if (wantRead) {
+                deliverBacklog();
+            }
+            return;
+        }
         wantRead = false;
+        handle(msg);
+    }
+
+    /** Hands out waiting messages while they are asked for, oldest first; a nested request is served by this loop. */
+    private void deliverBacklog() {
+        if (delivering) {
+            return;
+        }
+        delivering = true;
+        try {
+            while (wantRead && backlog != null && !backlog.isEmpty()) {
+                wantRead = false;
+                handle(backlog.poll());
+            }
+        } finally {
+            delivering = false;
+        }
+    }
+
+    private void dropBacklog() {
+        if (backlog != null) {
+            Object msg;
+            while ((msg = backlog.poll()) != null) {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+    }
+
+    private void handle(Object msg) {
         if (lingering) {
             ReferenceCountUtil.release(msg);
             return;
@@ -223,10 +280,8 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
         }
         InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
-        if (clientIp == null) {
-            clientIp = ForwardingHeaders.ip(client);
-        }
-        ForwardingHeaders.addForwarded(headers, clientIp, listener.scheme(), host);
+        // Made per request, not kept per connection: an idle keep-alive connection should hold nothing it does not need.
+        ForwardingHeaders.addForwarded(headers, ForwardingHeaders.ip(client), listener.scheme(), host);
         var key = pool.config().hashKey();
         long hashKey = key.isPresent() ? HashKeys.of(key.get(), request, client) : 0;
         exchange = new Exchange(this, listener.upstream().forLoop(ctx.channel().eventLoop()), request, pool,
@@ -307,12 +362,16 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     }
 
     /**
-     * Asks for the next message. A read that ends with channelReadComplete and no message (the
-     * FlowControlHandler counts it as satisfied) is asked for again in {@link #channelReadComplete}.
+     * Asks for the next message: from the backlog if one waits there, else from the socket. A socket
+     * read that decoded no whole message is asked for again in {@link #channelReadComplete}.
      */
     private void requestRead() {
         wantRead = true;
-        ctx.read();
+        if (backlog != null && !backlog.isEmpty()) {
+            deliverBacklog();
+        } else {
+            ctx.read();
+        }
     }
 
     @Override
@@ -356,7 +415,8 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
         HttpContent body = pendingBody;
         if (body != null) {
             pendingBody = null;
-            channelRead(ctx, body);
+            wantRead = false;
+            handle(body);
         } else {
             requestRead();
         }
@@ -396,12 +456,8 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     public void tunnel(io.netty.channel.Channel backend, Backend target) {
         requestDone(target, 101);
         exchange = null;
-        cancelTimer();
-        ConnectionGate gate = ctx.pipeline().get(ConnectionGate.class);
-        if (gate != null) {
-            gate.client(null);
-        }
-        Tunnel.join(ctx.channel(), backend, target, "decoder", "encoder", "flow", "client");
+        stopTimeouts();
+        Tunnel.join(ctx.channel(), backend, target, "decoder", "encoder", "client");
     }
 
     @Override
@@ -412,61 +468,44 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     // ---------------------------------------------------------------- timeouts and shutdown
 
     /**
-     * Raw bytes arrived (told by the {@link ConnectionGate}, before any decoding): the connection is not
+     * Bytes arrived (told by the {@link StrictRequestDecoder}, before it decodes them): the connection is not
      * idle, and if the bytes start a new request, its head must be complete within client-header.
      */
     void bytesArrived() {
+        if (!http1) {
+            return;
+        }
         long now = System.nanoTime();
         lastActivity = now;
         if (awaitingHead && headStart == 0 && exchange == null) {
             headStart = now;
-            if (timer == null) {
-                armTimer(listener.timeouts().clientHeader().toNanos());
-            }
         }
     }
 
     /**
-     * One timer per connection, for both client-header and client-idle, instead of a task scheduled
-     * and cancelled per request plus an idle handler per connection (both showed in profiles and in
-     * memory per idle connection). It checks the deadlines when it fires and re-arms for the nearest,
-     * at most client-header ahead, so a new head never needs the timer moved.
+     * Called by the loop's {@link TimeoutSweep} every {@link TimeoutSweep#PERIOD_MILLIS} ms: answers 408
+     * to a head that took longer than client-header, closes a connection idle for client-idle.
      */
-    private void armTimer(long nanos) {
-        timer = ctx.executor().schedule(this::timerFired, Math.max(nanos, 1), TimeUnit.NANOSECONDS);
-    }
-
-    private void timerFired() {
-        timer = null;
-        if (!ctx.channel().isActive() || lingering) {
+    void checkTimeouts(long now) {
+        if (lingering || !ctx.channel().isActive()) {
             return;
         }
-        long now = System.nanoTime();
-        long headerLimit = listener.timeouts().clientHeader().toNanos();
-        long idleLimit = listener.timeouts().clientIdle().toNanos();
-        if (awaitingHead && headStart != 0 && now - headStart >= headerLimit) {
+        if (awaitingHead && headStart != 0 && now - headStart >= listener.timeouts().clientHeader().toNanos()) {
+            stopTimeouts();
             answer(HttpResponseStatus.REQUEST_TIMEOUT, true);
             return;
         }
         // client-idle: an idle keep-alive connection, or a client that stopped mid-request. A request
         // waiting for its backend is bounded by response-timeout instead.
-        if (exchange == null && now - lastActivity >= idleLimit) {
+        if (exchange == null && now - lastActivity >= listener.timeouts().clientIdle().toNanos()) {
+            stopTimeouts();
             ctx.close();
-            return;
         }
-        // Never sleep longer than client-header: a head that starts meanwhile is then caught on time
-        // without re-arming the timer for each request.
-        long next = Math.min(lastActivity + idleLimit - now, headerLimit);
-        if (awaitingHead && headStart != 0) {
-            next = Math.min(next, headStart + headerLimit - now);
-        }
-        armTimer(next);
     }
 
-    private void cancelTimer() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
+    private void stopTimeouts() {
+        if (swept) {
+            TimeoutSweep.of(ctx.executor()).remove(this);
         }
     }
 

@@ -1,5 +1,9 @@
 package io.fulcrum.proxy.server;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import org.slf4j.Logger;
@@ -8,17 +12,16 @@ import org.slf4j.LoggerFactory;
 /**
  * First handler of every client connection, whatever its protocol: counts it against
  * {@code limits.max-connections} (closing it at once above the limit) and in its listener's
- * {@code fulcrum_connections_active}, and tells an HTTP/1.1 {@link ClientHandler} of every read (for
- * client-idle and client-header) without a handler of its own for that.
+ * {@code fulcrum_connections_active}, then leaves the pipeline. The count drops when the channel's
+ * close future completes, so an admitted connection carries no handler (nor its context) for this:
+ * one gate per listener, shared by all its connections.
  */
-final class ConnectionGate extends ChannelInboundHandlerAdapter {
+@ChannelHandler.Sharable
+final class ConnectionGate extends ChannelInboundHandlerAdapter implements ChannelFutureListener {
 
     private static final Logger log = LoggerFactory.getLogger(ConnectionGate.class);
 
     private final ListenerContext listener;
-    private boolean counted;
-    /** The HTTP/1.1 handler to tell of every read (its timeouts), once it is there. */
-    private ClientHandler client;
 
     ConnectionGate(ListenerContext listener) {
         this.listener = listener;
@@ -26,37 +29,22 @@ final class ConnectionGate extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        if (!listener.clients().open(ctx.channel())) {
+        Channel ch = ctx.channel();
+        if (!listener.clients().open(ch)) {
             log.warn("listener {}: max-connections reached, closing new connection", listener.name());
             ctx.close();
             return;
         }
-        counted = true;
         listener.connectionOpened();
+        ch.closeFuture().addListener(this);
+        ctx.pipeline().remove(this);
         ctx.fireChannelActive();
     }
 
-    void client(ClientHandler client) {
-        this.client = client;
-    }
-
-    /** Every read, before TLS or HTTP decoding: the connection is alive (client-idle, client-header). */
+    /** The connection closed: it no longer counts. Runs once per admitted connection. */
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        ClientHandler c = client;
-        if (c != null) {
-            c.bytesArrived();
-        }
-        ctx.fireChannelRead(msg);
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        if (counted) {
-            counted = false;
-            listener.clients().closed();
-            listener.connectionClosed();
-        }
-        ctx.fireChannelInactive();
+    public void operationComplete(ChannelFuture closed) {
+        listener.clients().closed(closed.channel());
+        listener.connectionClosed();
     }
 }

@@ -13,7 +13,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpResponseEncoder;
-import io.netty.handler.flow.FlowControlHandler;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.fulcrum.proxy.server.tls.ProtocolSwitch;
 import io.fulcrum.proxy.server.tls.TlsContexts;
 import io.netty.channel.ChannelHandlerContext;
@@ -41,6 +41,12 @@ import org.slf4j.LoggerFactory;
 public final class ProxyServer {
 
     private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
+
+    /**
+     * Read sizes for client connections (Netty's defaults: 64 B to 64 KiB, starting at 2 KiB), one
+     * instance for all: the default gives every channel an allocator object of its own.
+     */
+    private static final AdaptiveRecvByteBufAllocator RECEIVE_SIZES = new AdaptiveRecvByteBufAllocator();
 
     private final Transport transport;
     private final EventLoopGroup workers;
@@ -73,6 +79,7 @@ public final class ProxyServer {
      * when the port cannot be had.
      */
     public InetSocketAddress bind(ListenerContext listener, HostPort address) {
+        ConnectionGate gate = new ConnectionGate(listener);
         ServerBootstrap b = new ServerBootstrap()
                 // Accepting on the traffic loops: a connection accepted on a separate thread costs a
                 // cross-thread registration (and a wake-up) each; with one thread it costs nothing.
@@ -83,10 +90,11 @@ public final class ProxyServer {
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_SIZES)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        initClient(ch.pipeline(), listener);
+                        initClient(ch.pipeline(), listener, gate);
                     }
                 });
         try {
@@ -104,8 +112,8 @@ public final class ProxyServer {
         }
     }
 
-    private static void initClient(ChannelPipeline p, ListenerContext listener) {
-        p.addLast("gate", new ConnectionGate(listener));
+    private static void initClient(ChannelPipeline p, ListenerContext listener, ConnectionGate gate) {
+        p.addLast("gate", gate);
         TlsContexts tls = listener.tls();
         if (tls == null) {
             http1(p, listener);
@@ -133,11 +141,14 @@ public final class ProxyServer {
                 .setMaxInitialLineLength(limits.maxUriBytes() + 64)
                 .setMaxHeaderSize(limits.maxHeaderBytes())
                 .setMaxChunkSize(65536)
+                // The decoder keeps a scratch buffer per connection for the line being parsed, for the
+                // connection's life: start it at 64 bytes (Netty's default is 128), enough for most header
+                // lines; a longer line grows it once.
+                .setInitialBufferSize(64)
                 .setStrictLineParsing(true)
                 .setUseRfc9112TransferEncoding(true);
-        p.addLast("decoder", new StrictRequestDecoder(decoder));
+        p.addLast("decoder", new StrictRequestDecoder(decoder, handler));
         p.addLast("encoder", new HttpResponseEncoder());
-        p.addLast("flow", new FlowControlHandler());
         p.addLast("client", handler);
     }
 
@@ -163,7 +174,6 @@ public final class ProxyServer {
             protected void initChannel(Http2StreamChannel stream) {
                 stream.config().setAutoRead(false);
                 stream.pipeline().addLast("h2-http", new Http2StreamFrameToHttpObjectCodec(true));
-                stream.pipeline().addLast("flow", new FlowControlHandler());
                 stream.pipeline().addLast("client", new ClientHandler(listener));
             }
         }));

@@ -1,5 +1,6 @@
 package io.fulcrum.proxy.server;
 
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpMessage;
@@ -10,6 +11,9 @@ import io.netty.handler.codec.http.HttpRequestDecoder;
  * Content-Length is marked malformed instead of having its Content-Length dropped. Two framings
  * that disagree are how request smuggling works; RFC 9112 section 6.1 lets a server reject them,
  * and a proxy must not forward them (SPEC section 6: 400, never forwarded).
+ *
+ * <p>It also tells the connection's {@link ClientHandler} of every read, so the timeouts need no
+ * handler of their own.
  */
 final class StrictRequestDecoder extends HttpRequestDecoder {
 
@@ -20,8 +24,18 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
         }
     }
 
-    StrictRequestDecoder(HttpDecoderConfig config) {
+    /** Told of every read before it is decoded: client-idle and client-header count from raw bytes. */
+    private final ClientHandler client;
+
+    StrictRequestDecoder(HttpDecoderConfig config, ClientHandler client) {
         super(config);
+        this.client = client;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        client.bytesArrived();
+        super.channelRead(ctx, msg);
     }
 
     @Override

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** client-idle and client-header (SPEC section 3 timeouts), kept by one timer per connection. */
+/** client-idle and client-header (SPEC section 3 timeouts), kept by each event loop's TimeoutSweep. */
 class ClientTimeoutsTest {
 
     private TestBackend backend;
