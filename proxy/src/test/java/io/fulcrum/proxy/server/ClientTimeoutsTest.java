@@ -47,6 +47,29 @@ class ClientTimeoutsTest {
     }
 
     @Test
+    void everyIdleConnectionOnTheLoopIsClosedWhenOthersCloseFirst() throws Exception {
+        // Several connections share the loop's sweep list; one leaving it (closed by its client) must
+        // not unlink its neighbours.
+        RawHttp[] raws = new RawHttp[4];
+        try {
+            for (int i = 0; i < raws.length; i++) {
+                raws[i] = new RawHttp(daemon.listenerAddress("web"));
+                assertTrue(raws[i].send("GET /x HTTP/1.1\r\nHost: h\r\n\r\n").readResponse().startsWith("HTTP/1.1 200"));
+            }
+            raws[1].close();
+            raws[3].close();
+            assertTrue(raws[0].isClosedByPeer());
+            assertTrue(raws[2].isClosedByPeer());
+        } finally {
+            for (RawHttp raw : raws) {
+                if (raw != null) {
+                    raw.close();
+                }
+            }
+        }
+    }
+
+    @Test
     void aRequestWaitingForItsBackendIsNotIdle() throws Exception {
         try (RawHttp raw = new RawHttp(daemon.listenerAddress("web"))) {
             // The backend takes longer than client-idle: response-timeout governs, not client-idle.

@@ -147,6 +147,24 @@ class ForwardingTest {
     }
 
     @Test
+    void pipelinedRequestsWithBodiesKeepEachBodyWithItsRequest() throws Exception {
+        InetSocketAddress proxy = start(TestConfigs.simple(List.of(a.address()), 0));
+        try (RawHttp raw = new RawHttp(proxy)) {
+            // One write: heads and body pieces of three requests arrive in one read and wait, decoded,
+            // until each is asked for; /upload answers with the length of the body it received.
+            raw.send("POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "3\r\nabc\r\n4\r\ndefg\r\n0\r\n\r\n"
+                    + "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
+                    + "GET /status/204 HTTP/1.1\r\nHost: x\r\n\r\n");
+            String first = raw.readResponse();
+            assertTrue(first.startsWith("HTTP/1.1 200") && first.endsWith("\r\n\r\n7"), first);
+            String second = raw.readResponse();
+            assertTrue(second.startsWith("HTTP/1.1 200") && second.endsWith("\r\n\r\n5"), second);
+            assertTrue(raw.readResponse().startsWith("HTTP/1.1 204"));
+        }
+    }
+
+    @Test
     void expectContinueIsAnsweredBeforeTheBodyIsSent() throws Exception {
         InetSocketAddress proxy = start(TestConfigs.simple(List.of(a.address()), 0));
         try (RawHttp raw = new RawHttp(proxy)) {
