@@ -36,7 +36,17 @@ public final class Main {
     private Main() {
     }
 
+    /** Netty's property for its buffer leak detector; set before any Netty class loads. */
+    static final String LEAK_DETECTION = "io.netty.leakDetection.level";
+
     public static void main(String[] args) {
+        // Netty samples one buffer in 128 for leak tracking by default, capturing a stack trace each
+        // time: about 2 µs per proxied request measured at a paced load (10 % of the event loop's user
+        // time). The daemon runs without it; the tests run at PARANOID, and an operator chasing a
+        // leak sets -Dio.netty.leakDetection.level=simple (or paranoid) in FULCRUM_JAVA_OPTS.
+        if (System.getProperty(LEAK_DETECTION) == null) {
+            System.setProperty(LEAK_DETECTION, "disabled");
+        }
         System.exit(run(args, System.out, System.err));
     }
 
