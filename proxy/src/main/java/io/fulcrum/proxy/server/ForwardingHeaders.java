@@ -55,12 +55,6 @@ public final class ForwardingHeaders {
     }
 
     /**
-     * Adds the forwarding headers to a request bound for a backend.
-     *
-     * @param proto "http" or "https", as the client reached Fulcrum
-     * @param host  the Host the client asked for, or null
-     */
-    /**
      * "keep-alive" and "close", the Connection values nearly every message carries, name no other header:
      * no need to take them apart (which showed in profiles).
      */
@@ -84,13 +78,19 @@ public final class ForwardingHeaders {
         }
     }
 
+    /**
+     * Adds the forwarding headers to a request bound for a backend.
+     *
+     * @param proto "http" or "https", as the client reached Fulcrum
+     * @param host  the Host the client asked for, or null
+     */
     public static void addForwarded(HttpHeaders headers, InetSocketAddress client, String proto, String host) {
         addForwarded(headers, ip(client), proto, host);
     }
 
     /**
      * As {@link #addForwarded(HttpHeaders, InetSocketAddress, String, String)} with the client's address
-     * already as text (a connection computes it once for all its requests).
+     * already as text.
      */
     public static void addForwarded(HttpHeaders headers, String clientIp, String proto, String host) {
         String xff = headers.get(X_FORWARDED_FOR);
