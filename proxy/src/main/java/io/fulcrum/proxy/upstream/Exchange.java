@@ -289,9 +289,9 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         backendCounted = true;
         attemptStart = System.nanoTime();
         headLatency = -1;
-        Channel idle = connections.poll(b);
+        BackendHandler idle = connections.poll(b);
         if (idle != null) {
-            onConnected(idle);
+            onConnected(idle.channel(), idle);
             return;
         }
         connecting = true;
@@ -314,7 +314,7 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
             return;
         }
         if (f.isSuccess()) {
-            onConnected(f.channel());
+            onConnected(f.channel(), f.channel().pipeline().get(BackendHandler.class));
         } else {
             endAttempt(true);
             log.debug("connect to {} failed: {}", failedOrCurrent(), f.cause().toString());
@@ -323,9 +323,9 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         }
     }
 
-    private void onConnected(Channel ch) {
+    private void onConnected(Channel ch, BackendHandler h) {
         channel = ch;
-        handler = ch.pipeline().get(BackendHandler.class);
+        handler = h;
         handler.bind(this);
         if (expectContinue && !continueSent) {
             continueSent = true;
@@ -530,6 +530,12 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         handler.unbind();
         Channel tunnelled = channel;
         channel = null;
+        handler = null;
+        // The tunnel takes the pipeline's BackendHandler away, and with it the pool's notice of the
+        // close: the pool still counts the connection as open (a forced removal cuts it) until then.
+        LoopConnections pool = connections;
+        Backend target = backend;
+        tunnelled.closeFuture().addListener(f -> pool.remove(target, tunnelled));
         client.tunnel(tunnelled, backend);
     }
 
@@ -566,11 +572,12 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         endAttempt(status >= 500);
         handler.unbind();
         if (backendReusable && requestComplete && channel.isActive()) {
-            connections.release(backend, channel);
+            connections.release(backend, handler);
         } else {
             channel.close();
         }
         channel = null;
+        handler = null;
         client.exchangeFinished(requestComplete);
     }
 
