@@ -45,6 +45,13 @@ public final class LoopConnections {
      */
     private static final long SWEEP_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
+    /** Read buffers of backend connections: small answers get small buffers, large ones up to 128 KiB. */
+    private static final int MIN_READ_BUFFER = 512;
+    private static final int INITIAL_READ_BUFFER = 16 * 1024;
+    private static final int MAX_READ_BUFFER = 128 * 1024;
+    /** At most this much is read from a backend before the client's writability is looked at again. */
+    private static final int MAX_READ_BATCH = 256 * 1024;
+
     private final EventLoop loop;
     private final Bootstrap bootstrap;
     private final long idleTimeoutNanos;
@@ -79,7 +86,9 @@ public final class LoopConnections {
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
-                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new ResponseReadBatching(
+                        MIN_READ_BUFFER, INITIAL_READ_BUFFER, MAX_READ_BUFFER, MAX_READ_BATCH));
     }
 
     public EventLoop loop() {
