@@ -1,10 +1,10 @@
 package io.fulcrum.proxy.upstream;
 
 import io.fulcrum.proxy.backend.Backend;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +23,9 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private long responseDeadline;
     private ScheduledFuture<?> timer;
+    private final Runnable timerTask = this::timerFired;
+    /** When the connection last went back to the pool (ticker of {@link LoopConnections}). */
+    private long idleSince;
 
     BackendHandler(LoopConnections pool, Backend backend) {
         this.pool = pool;
@@ -46,7 +49,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     void expectResponseWithin(long nanos) {
         responseDeadline = System.nanoTime() + nanos;
         if (timer == null) {
-            timer = ctx.executor().schedule(this::timerFired, nanos, TimeUnit.NANOSECONDS);
+            timer = ctx.executor().schedule(timerTask, nanos, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -65,7 +68,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
             responseDeadline = 0;
             exchange.onResponseTimeout();
         } else {
-            timer = ctx.executor().schedule(this::timerFired, left, TimeUnit.NANOSECONDS);
+            timer = ctx.executor().schedule(timerTask, left, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -76,6 +79,18 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     Backend backend() {
         return backend;
+    }
+
+    Channel channel() {
+        return ctx.channel();
+    }
+
+    long idleSince() {
+        return idleSince;
+    }
+
+    void idleSince(long nanos) {
+        idleSince = nanos;
     }
 
     @Override
@@ -111,15 +126,6 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
             e.onBackendWritable();
         }
         ctx.fireChannelWritabilityChanged();
-    }
-
-    /** Closes a connection that sat idle in the pool for too long; a busy one is left alone. */
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent && exchange == null) {
-            ctx.close();
-        }
-        ReferenceCountUtil.release(evt);
     }
 
     @Override

@@ -21,9 +21,10 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
 /**
@@ -65,8 +66,20 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
 
     /** max-connections-per-backend of the pool when the request arrived; 0 = no limit, no queue. */
     private final int slotLimit;
-    /** Set while queued for a slot; cleared exactly once by whoever takes the request out (see claim). */
-    private final AtomicBoolean queued = new AtomicBoolean();
+    /**
+     * Set while queued for a slot; cleared exactly once by whoever takes the request out (see claim).
+     * A volatile field with a VarHandle rather than an AtomicBoolean: one object less per request.
+     */
+    private volatile boolean queued;
+    private static final VarHandle QUEUED;
+
+    static {
+        try {
+            QUEUED = MethodHandles.lookup().findVarHandle(Exchange.class, "queued", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     private ScheduledFuture<?> queueTimer;
 
     private int retriesLeft;
@@ -193,9 +206,9 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
             fail(HttpResponseStatus.SERVICE_UNAVAILABLE);
             return;
         }
-        queued.set(true);
+        queued = true;
         if (!queue.offer(this, config.maxQueue())) {
-            queued.set(false);
+            queued = false;
             fail(HttpResponseStatus.SERVICE_UNAVAILABLE);
             return;
         }
@@ -229,7 +242,7 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
 
     @Override
     public boolean claim() {
-        return queued.compareAndSet(true, false);
+        return QUEUED.compareAndSet(this, true, false);
     }
 
     /** A freed slot on {@code b} is ours (counted in its in-flight already). Any thread. */
@@ -289,9 +302,9 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         backendCounted = true;
         attemptStart = System.nanoTime();
         headLatency = -1;
-        Channel idle = connections.poll(b);
+        BackendHandler idle = connections.poll(b);
         if (idle != null) {
-            onConnected(idle);
+            onConnected(idle.channel(), idle);
             return;
         }
         connecting = true;
@@ -314,7 +327,7 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
             return;
         }
         if (f.isSuccess()) {
-            onConnected(f.channel());
+            onConnected(f.channel(), f.channel().pipeline().get(BackendHandler.class));
         } else {
             endAttempt(true);
             log.debug("connect to {} failed: {}", failedOrCurrent(), f.cause().toString());
@@ -323,9 +336,9 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         }
     }
 
-    private void onConnected(Channel ch) {
+    private void onConnected(Channel ch, BackendHandler h) {
         channel = ch;
-        handler = ch.pipeline().get(BackendHandler.class);
+        handler = h;
         handler.bind(this);
         if (expectContinue && !continueSent) {
             continueSent = true;
@@ -530,6 +543,12 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         handler.unbind();
         Channel tunnelled = channel;
         channel = null;
+        handler = null;
+        // The tunnel takes the pipeline's BackendHandler away, and with it the pool's notice of the
+        // close: the pool still counts the connection as open (a forced removal cuts it) until then.
+        LoopConnections pool = connections;
+        Backend target = backend;
+        tunnelled.closeFuture().addListener(f -> pool.remove(target, tunnelled));
         client.tunnel(tunnelled, backend);
     }
 
@@ -566,11 +585,12 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         endAttempt(status >= 500);
         handler.unbind();
         if (backendReusable && requestComplete && channel.isActive()) {
-            connections.release(backend, channel);
+            connections.release(backend, handler);
         } else {
             channel.close();
         }
         channel = null;
+        handler = null;
         client.exchangeFinished(requestComplete);
     }
 
