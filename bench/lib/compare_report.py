@@ -28,6 +28,7 @@ SPEED = [
 COST = [
     ("cpu_us_full", "CPU µs/req full speed", 1, False),
     ("cpu_us_paced", "CPU µs/req paced", 1, False),
+    ("cpu_us_paced_loop", "of it, event loops", 1, False),
     ("rss_idle_mib", "RSS idle MiB", 1, False),
     ("rss_conns_mib", "RSS +idle conns MiB", 1, False),
     ("heap_idle_mib", "live heap idle MiB", 1, False),
