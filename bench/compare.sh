@@ -283,17 +283,6 @@ measure_contender() {
     fi
     log "round ${round}/${ROUNDS}: ${key} (warm-up ${warm}s)"
     pinned "${LOAD_CPUS}" wrk -t1 -c"${CONNECTIONS}" -d"${warm}s" "http://127.0.0.1:${PORT[$key]}/" >/dev/null
-    if [[ "${key}" == fulcrum-* && "${round}" -eq 1 ]]; then
-        # The JIT compiles the code of each load shape (the paced load's sleeps and wake-ups, 64 KiB
-        # reads, accepts) only once it sees it: one unrecorded pass of each, so round 1 does not
-        # measure compilation. Part of the JVM's longer warm-up; the others need none.
-        pinned "${LOAD_CPUS}" h2load --h1 -t1 -c"${PACED_CLIENTS}" -r 1 --rate-period 1ms \
-            --rps "${PACED_RPS_PER_CLIENT}" -n $((PACED_CLIENTS * PACED_RPS_PER_CLIENT * PACED)) \
-            "http://127.0.0.1:${PORT[$key]}/" >/dev/null 2>&1 || true
-        pinned "${LOAD_CPUS}" wrk -t1 -c"${CONNECTIONS}" -d"${BULK}s" "http://127.0.0.1:${PORT[$key]}/64k" >/dev/null
-        pinned "${LOAD_CPUS}" wrk -t1 -c"${CONNECTIONS}" -d"${CLOSE}s" -H 'Connection: close' \
-            "http://127.0.0.1:${PORT[$key]}/" >/dev/null
-    fi
     measure_keepalive "${key}" "${round}"
     measure_paced "${key}" "${round}"
     measure_bulk "${key}" "${round}"
@@ -310,7 +299,7 @@ write_meta() {
         echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
         echo "mode=$([[ ${QUICK} -eq 1 ]] && echo quick || echo full)"
         echo "rounds=${ROUNDS}"
-        echo "durations=warm-up ${WARM}s (Fulcrum's first ${JVM_FIRST_WARM}s plus one unrecorded pass of the paced, 64k and new-connection loads), keep-alive ${RUN}s, paced ${PACED}s, 64k ${BULK}s, new-connection ${CLOSE}s"
+        echo "durations=warm-up ${WARM}s (Fulcrum's first ${JVM_FIRST_WARM}s), keep-alive ${RUN}s, paced ${PACED}s, 64k ${BULK}s, new-connection ${CLOSE}s"
         echo "cpus=${CPU_COUNT} cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'))"
         echo "layout=load generator and backends on CPU ${LOAD_CPUS:-any}; one-thread proxies on CPU ${PROXY1_CPUS:-any}; two-thread proxies on CPUs ${PROXY2_CPUS:-any (not pinned)}"
         echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)"
