@@ -27,8 +27,8 @@ public final class ProtocolSwitch extends ApplicationProtocolNegotiationHandler 
         } else {
             http1.accept(ctx);
         }
-        // No read() here: the HTTP/1.1 pipeline's ClientHandler asks for its first message itself, and
-        // one read too many would let the flow-control handler hand it two messages at once.
+        // No read() here: the HTTP/1.1 pipeline's ClientHandler asks for its first message itself
+        // (messages a read decodes beyond the one asked for wait in its backlog).
     }
 
     @Override
