@@ -170,7 +170,8 @@ measure_keepalive() {
 measure_paced() {
     local key="$1" round="$2" pid="${PID[$1]}" c0 c1 l0="" l1="" logf="${BENCH_TMP}/$1/paced-r$2.log" out
     c0="$(proc_cpu_ticks "${pid}")"
-    [[ "${key}" != fulcrum-* ]] || l0="$(thread_cpu_ticks "${pid}" fulcrum-io)"
+    [[ "${key}" != fulcrum-* ]] || { l0="$(thread_cpu_ticks "${pid}" fulcrum-io)"
+        thread_cpu_by_name "${pid}" > "${BENCH_TMP}/$1/threads-before"; }
     rm -f "${logf}"
     # Connections open one per millisecond so their request timers are out of phase; opened at
     # once, they would all send at the same instant, in bursts of PACED_CLIENTS requests. -r
@@ -182,7 +183,8 @@ measure_paced() {
         return 0
     }
     c1="$(proc_cpu_ticks "${pid}")"
-    [[ -z "${l0}" ]] || l1="$(thread_cpu_ticks "${pid}" fulcrum-io)"
+    [[ -z "${l0}" ]] || { l1="$(thread_cpu_ticks "${pid}" fulcrum-io)"
+        thread_cpu_by_name "${pid}" > "${BENCH_TMP}/$1/threads-after"; }
     local requests failed p50 p99 p999
     # "requests=1 ok=1 ..." -> "1 1 ..."; ok and max go to _.
     read -r requests _ failed p50 p99 p999 _ < <(python3 "${BENCH_LIB}/latency.py" "${logf}" | sed 's/[a-z0-9_]*=//g')
@@ -194,6 +196,9 @@ measure_paced() {
     record "${key}" "${round}" errors "${failed}"
     [[ "${key}" == direct-1 ]] || record "${key}" "${round}" cpu_us_paced "$(cpu_us_per_request $((c1 - c0)) "${requests}")"
     [[ -z "${l1}" ]] || record "${key}" "${round}" cpu_us_paced_loop "$(cpu_us_per_request $((l1 - l0)) "${requests}")"
+    # Where the rest of the paced CPU went, by thread: for the log only (jiffies are coarse).
+    [[ -z "${l1}" ]] || log "${key}: paced CPU by thread, µs/req: $(thread_cpu_growth \
+        "${BENCH_TMP}/$1/threads-before" "${BENCH_TMP}/$1/threads-after" "${requests}")"
     [[ ${KEEP_TMP} -eq 1 ]] || rm -f "${logf}"
 }
 

@@ -215,6 +215,29 @@ thread_cpu_ticks() {
     echo "${total}"
 }
 
+# CPU time, in clock ticks, of every thread of process $1, summed by name with its trailing digits
+# and dashes dropped ("fulcrum-io-1-2" and "fulcrum-io-1-3" both count as "fulcrum-io", "C2
+# CompilerThread0" as "C2 CompilerThread"): one "ticks name" line per group, for diffing two snapshots.
+thread_cpu_by_name() {
+    local task stat name
+    for task in /proc/"$1"/task/*; do
+        name="$(cat "${task}/comm" 2>/dev/null)" || continue
+        stat="$(cat "${task}/stat" 2>/dev/null)" || continue
+        stat="${stat##*) }"
+        # shellcheck disable=SC2086 # word splitting of the stat fields is the point
+        set -- ${stat}
+        printf '%s\t%s\n' "$((${12} + ${13}))" "$(echo "${name}" | sed 's/[-0-9#]*$//')"
+    done | awk -F'\t' '{ t[$2] += $1 } END { for (n in t) printf "%d\t%s\n", t[n], n }' | sort -t$'\t' -k2
+}
+
+# The growth, per group, between two thread_cpu_by_name snapshots $1 and $2 (files), in µs per
+# request for $3 requests, largest first: "name=µs name=µs ...".
+thread_cpu_growth() {
+    awk -F'\t' -v n="$3" -v hz="${CLK_TCK}" 'NR == FNR { a[$2] = $1; next }
+        { d = $1 - a[$2]; if (d > 0 && n > 0) printf "%.2f\t%s\n", d * 1e6 / hz / n, $2 }' "$1" "$2" |
+        sort -rn | awk -F'\t' '{ gsub(/ /, "_", $2); printf "%s%s=%s", (NR > 1 ? " " : ""), $2, $1 } END { print "" }'
+}
+
 # Resident memory, in KiB, of a process and its children (VmRSS from /proc/PID/status).
 proc_rss_kib() {
     local total=0 pid kib
