@@ -26,6 +26,8 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     private final Runnable timerTask = this::timerFired;
     /** When the connection last went back to the pool (ticker of {@link LoopConnections}). */
     private long idleSince;
+    /** The first error seen on the connection, handed to the exchange when the connection is gone. */
+    private Throwable failure;
 
     BackendHandler(LoopConnections pool, Backend backend) {
         this.pool = pool;
@@ -139,16 +141,22 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
         Exchange e = exchange;
         exchange = null;
         if (e != null) {
-            e.onBackendClosed(null);
+            e.onBackendClosed(failure);
         }
     }
 
+    /**
+     * Closes the connection; the exchange hears of it in {@link #channelInactive}, not here. An error
+     * can surface inside the exchange's own write (a reset found by the write of the request body),
+     * where Netty has already closed the socket but not yet processed the rest of the current epoll
+     * batch. A retry's new connection opened right here would get the file descriptor just freed, and
+     * an event still pending in that batch for the old socket would be delivered to it and close it.
+     * channelInactive runs in a later task, after the batch and after the old socket is deregistered.
+     */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        Exchange e = exchange;
-        exchange = null;
-        if (e != null) {
-            e.onBackendClosed(cause);
+        if (failure == null) {
+            failure = cause;
         }
         ctx.close();
     }

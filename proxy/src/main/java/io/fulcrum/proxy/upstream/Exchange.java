@@ -363,6 +363,7 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
             if (hasBody) {
                 ch.flush();
             }
+            pendingClientRead = false;              // a read held for the failed connection is this one
             client.readRequestBody();
         }
         ch.read();
