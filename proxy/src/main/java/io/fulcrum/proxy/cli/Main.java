@@ -15,7 +15,9 @@ import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * {@code fulcrum run | check | demo | version} (SPEC section 2). Exit codes: 0 success, 1 invalid
@@ -137,7 +139,13 @@ public final class Main {
         Signal.handle(new Signal("INT"), s -> stop.countDown());
         try (Daemon daemon = Daemon.start(config)) {
             // SIGHUP reloads the config, as POST /api/v1/reload does; off the signal thread.
-            Signal.handle(new Signal("HUP"), s -> daemon.control().execute(daemon::reloadQuietly));
+            SignalHandler before = Signal.handle(new Signal("HUP"),
+                    s -> daemon.control().execute(daemon::reloadQuietly));
+            if (before == SignalHandler.SIG_IGN) {
+                // The JVM keeps a SIGHUP ignored at start (nohup does that) and installs nothing.
+                LoggerFactory.getLogger(Main.class).warn("SIGHUP is ignored by this process (started under"
+                        + " nohup?): kill -HUP will not reload. Use POST /api/v1/reload or save the file.");
+            }
             if (every5s != null) {
                 while (!stop.await(5, TimeUnit.SECONDS)) {
                     every5s.accept(daemon);

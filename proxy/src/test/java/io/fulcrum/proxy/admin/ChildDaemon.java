@@ -26,10 +26,17 @@ final class ChildDaemon implements AutoCloseable {
     private final StringBuffer output = new StringBuffer();
 
     ChildDaemon(Path config) throws IOException {
+        this(config, List.of());
+    }
+
+    /** @param launcher words before the java command, such as {@code nohup} */
+    ChildDaemon(Path config, List<String> launcher) throws IOException {
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        process = new ProcessBuilder(List.of(java, "-Xmx128m", "-XX:TieredStopAtLevel=1",
+        List<String> command = new java.util.ArrayList<>(launcher);
+        command.addAll(List.of(java, "-Xmx128m", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), "io.fulcrum.proxy.cli.Main", "run", "--config",
-                config.toString()))
+                config.toString()));
+        process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .start();
         Thread reader = new Thread(() -> {

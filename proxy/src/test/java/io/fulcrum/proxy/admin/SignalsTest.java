@@ -79,4 +79,20 @@ class SignalsTest {
             assertTrue(child.output().contains("fulcrum stopped"), child.output());
         }
     }
+
+    @Test
+    void aDaemonStartedUnderNohupSaysThatHupWillNotReload() throws Exception {
+        Path file = dir.resolve("fulcrum.hocon");
+        Files.writeString(file, config("round-robin", dir));
+        try (ChildDaemon child = new ChildDaemon(file, java.util.List.of("nohup"))) {
+            child.adminPort();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!child.output().contains("SIGHUP is ignored") && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(child.output().contains("SIGHUP is ignored by this process"), child.output());
+            child.signal("TERM");
+            assertEquals(0, child.exitCode(), child.output());
+        }
+    }
 }
