@@ -123,10 +123,13 @@ start_contender() {
                 fail_contender "${key}" "no ${FULCRUM_JAR} (the build failed)"
                 return 0
             fi
-            render "${BENCH_CONF}/fulcrum.conf" "${dir}/fulcrum.conf" "${common[@]}" \
+            # In a folder of its own: Fulcrum watches its config's folder, and every write to a file
+            # there (the load generator's logs, the proxy's output) would wake its watcher.
+            mkdir -p "${dir}/conf"
+            render "${BENCH_CONF}/fulcrum.conf" "${dir}/conf/fulcrum.conf" "${common[@]}" \
                 ADMIN="${admin}" STRATEGY=dynamic INTERVAL=2s
             start_bg pid "${cpus}" "${dir}/proxy" java "${FULCRUM_JVM_FLAGS[@]}" -jar "${FULCRUM_JAR}" \
-                run --config "${dir}/fulcrum.conf"
+                run --config "${dir}/conf/fulcrum.conf"
             ;;
     esac
     if wait_http "http://127.0.0.1:${listen}/" "${pid}" 60; then

@@ -7,6 +7,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.security.MessageDigest;
@@ -26,11 +27,16 @@ import org.slf4j.LoggerFactory;
  * save makes several), and a reload happens only when the content of the config files really
  * changed (a fingerprint of their bytes), so one save is one reload, and writes of other files in the
  * folder (the state file, editor swap files) cause none.
+ *
+ * <p>The JDK's watch service still sees every write to every file in the folder, so a file written
+ * often there (a log) costs CPU on its poller thread: one per write, about 5 µs each. This thread
+ * wakes at most every 100 ms whatever the rate. The docs say to keep such files elsewhere.
  */
 final class ConfigWatcher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ConfigWatcher.class);
     static final long DEBOUNCE_MILLIS = 300;
+    private static final long COALESCE_MILLIS = 100;
 
     private final Path file;
     private final Path folder;
@@ -73,8 +79,15 @@ final class ConfigWatcher implements AutoCloseable {
         try {
             while (true) {
                 WatchKey key = watch.take();
-                boolean relevant = key.pollEvents().stream()
-                        .anyMatch(e -> e.context() instanceof Path p && p.toString().endsWith(".conf"));
+                // Let the events of this burst gather on the key: a file written often in the folder
+                // (a log) then costs one wake-up per COALESCE_MILLIS, not one per write.
+                Thread.sleep(COALESCE_MILLIS);
+                boolean relevant = false;
+                for (WatchEvent<?> e : key.pollEvents()) {
+                    // OVERFLOW: events were lost, a .conf change may be among them.
+                    relevant |= e.kind() == StandardWatchEventKinds.OVERFLOW
+                            || e.context() instanceof Path p && p.toString().endsWith(".conf");
+                }
                 key.reset();
                 if (relevant) {
                     control.execute(this::debounce);
