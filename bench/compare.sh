@@ -173,8 +173,8 @@ measure_keepalive() {
 measure_paced() {
     local key="$1" round="$2" pid="${PID[$1]}" c0 c1 l0="" l1="" logf="${BENCH_TMP}/$1/paced-r$2.log" out
     c0="$(proc_cpu_ticks "${pid}")"
-    [[ "${key}" != fulcrum-* ]] || { l0="$(thread_cpu_ticks "${pid}" fulcrum-io)"
-        thread_cpu_by_name "${pid}" > "${BENCH_TMP}/$1/threads-before"; }
+    [[ "${key}" != fulcrum-* ]] || { thread_cpu_by_name "${pid}" > "${BENCH_TMP}/$1/threads-before"
+        l0="$(group_cpu_ticks "${BENCH_TMP}/$1/threads-before" fulcrum-io)"; }
     rm -f "${logf}"
     # Connections open one per millisecond so their request timers are out of phase; opened at
     # once, they would all send at the same instant, in bursts of PACED_CLIENTS requests. -r
@@ -186,8 +186,8 @@ measure_paced() {
         return 0
     }
     c1="$(proc_cpu_ticks "${pid}")"
-    [[ -z "${l0}" ]] || { l1="$(thread_cpu_ticks "${pid}" fulcrum-io)"
-        thread_cpu_by_name "${pid}" > "${BENCH_TMP}/$1/threads-after"; }
+    [[ -z "${l0}" ]] || { thread_cpu_by_name "${pid}" > "${BENCH_TMP}/$1/threads-after"
+        l1="$(group_cpu_ticks "${BENCH_TMP}/$1/threads-after" fulcrum-io)"; }
     local requests failed p50 p99 p999
     # "requests=1 ok=1 ..." -> "1 1 ..."; ok and max go to _.
     read -r requests _ failed p50 p99 p999 _ < <(python3 "${BENCH_LIB}/latency.py" "${logf}" | sed 's/[a-z0-9_]*=//g')

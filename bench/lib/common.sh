@@ -198,21 +198,11 @@ proc_cpu_ticks() {
     echo "${total}"
 }
 
-# CPU time, in clock ticks, of the threads of process $1 whose name starts with $2 (Fulcrum's
-# event loops are "fulcrum-io-..."): the cost of the request path alone, without the JIT compiler
-# and GC threads that proc_cpu_ticks counts too.
-thread_cpu_ticks() {
-    local total=0 task stat name
-    for task in /proc/"$1"/task/*; do
-        name="$(cat "${task}/comm" 2>/dev/null)" || continue
-        [[ "${name}" == "$2"* ]] || continue
-        stat="$(cat "${task}/stat" 2>/dev/null)" || continue
-        stat="${stat##*) }"
-        # shellcheck disable=SC2086 # word splitting of the stat fields is the point
-        set -- ${stat}
-        total=$((total + ${12} + ${13}))
-    done
-    echo "${total}"
+# CPU time, in clock ticks, of the thread groups in a thread_cpu_by_name snapshot $1 (a file) whose
+# name starts with $2 (Fulcrum's event loops are "fulcrum-io"): the cost of the request path alone,
+# without the JIT compiler and GC threads that proc_cpu_ticks counts too.
+group_cpu_ticks() {
+    awk -F'\t' -v p="$2" 'index($2, p) == 1 { t += $1 } END { print t + 0 }' "$1"
 }
 
 # CPU time, in clock ticks, of every thread of process $1, summed by name with its trailing digits
