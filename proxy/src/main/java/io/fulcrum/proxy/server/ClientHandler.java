@@ -461,6 +461,11 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     }
 
     @Override
+    public boolean http1() {
+        return http1;
+    }
+
+    @Override
     public boolean keepAlive() {
         return keepAlive && !shuttingDown && !listener.clients().shuttingDown();
     }

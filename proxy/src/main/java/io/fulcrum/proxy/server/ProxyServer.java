@@ -12,7 +12,6 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.fulcrum.proxy.server.tls.ProtocolSwitch;
 import io.fulcrum.proxy.server.tls.TlsContexts;
@@ -148,7 +147,7 @@ public final class ProxyServer {
                 .setStrictLineParsing(true)
                 .setUseRfc9112TransferEncoding(true);
         p.addLast("decoder", new StrictRequestDecoder(decoder, handler));
-        p.addLast("encoder", new HttpResponseEncoder());
+        p.addLast("encoder", new ClientResponseEncoder());
         p.addLast("client", handler);
     }
 

@@ -4,7 +4,9 @@ import io.fulcrum.proxy.backend.Backend;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.HttpObject;
+import io.fulcrum.proxy.http1.ResponseBody;
+import io.fulcrum.proxy.http1.ResponseHead;
+import io.fulcrum.proxy.http1.ResponseParser;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +23,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     private final Backend backend;
     private Exchange exchange;
     private ChannelHandlerContext ctx;
+    private ResponseParser parser;
     private long responseDeadline;
     private ScheduledFuture<?> timer;
     private final Runnable timerTask = this::timerFired;
@@ -34,8 +37,20 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
         this.backend = backend;
     }
 
-    void bind(Exchange exchange) {
+    /**
+     * The connection serves {@code exchange} now; its parser learns what the response answers.
+     *
+     * @param headRequest the request is HEAD (the response has no body)
+     * @param keepFraming pass the body on with its chunked framing (an HTTP/1.1 client)
+     */
+    void bind(Exchange exchange, boolean headRequest, boolean keepFraming) {
         this.exchange = exchange;
+        parser.expect(headRequest, keepFraming);
+    }
+
+    /** Whether the last response ended cleanly with nothing after it, so the connection can be pooled. */
+    boolean reusable() {
+        return parser.reusable();
     }
 
     void unbind() {
@@ -77,6 +92,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.parser = ctx.pipeline().get(ResponseParser.class);
     }
 
     Backend backend() {
@@ -105,8 +121,8 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         Exchange e = exchange;
-        if (e != null && msg instanceof HttpObject o) {
-            e.onBackendRead(o);
+        if (e != null && (msg instanceof ResponseHead || msg instanceof ResponseBody)) {
+            e.onBackendRead(msg);
         } else {
             ReferenceCountUtil.release(msg);
             ctx.close();

@@ -38,6 +38,13 @@ public interface ClientSide {
      */
     void tunnel(io.netty.channel.Channel backend, io.fulcrum.proxy.backend.Backend target);
 
+    /**
+     * An HTTP/1.1 connection (plain or TLS), whose pipeline passes {@link io.netty.buffer.ByteBuf}s
+     * written to {@link #ctx()} on as they are: the response can be written as bytes. False for an
+     * HTTP/2 stream, which takes Netty's HTTP objects.
+     */
+    boolean http1();
+
     /** Whether the client connection stays open after this response (keep-alive, not shutting down). */
     boolean keepAlive();
 }

@@ -4,16 +4,24 @@ import io.fulcrum.proxy.backend.Backend;
 import io.fulcrum.proxy.backend.BackendPool;
 import io.fulcrum.proxy.backend.WaitQueue;
 import io.fulcrum.proxy.config.PoolConfig;
+import io.fulcrum.proxy.http1.BodyFraming;
+import io.fulcrum.proxy.http1.ResponseBody;
+import io.fulcrum.proxy.http1.ResponseHead;
+import io.fulcrum.proxy.http1.ResponseHeadEncoder;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -101,7 +109,13 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
     private boolean continueSent;
 
     private boolean responseStarted;
-    private boolean skippingInformational;
+    /**
+     * The client is an HTTP/1.1 connection: the response goes to it as the backend's bytes (head lines
+     * copied, body framing kept), not through Netty's encoder. HTTP/2 streams get Netty objects.
+     */
+    private final boolean rawResponse;
+    /** A close-delimited body is sent to the client re-framed as chunks (raw responses only). */
+    private boolean chunkResponse;
     private boolean backendReusable;
     private boolean done;
     private boolean pendingClientRead;
@@ -128,6 +142,7 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         this.maxBodyBytes = maxBodyBytes;
         this.events = events;
         this.retriesLeft = config.retries();
+        this.rawResponse = client.http1();
         this.slotLimit = config.maxConnectionsPerBackend();
         if (hasBody && config.retryBufferBytes() > 0) {
             replay = new ArrayDeque<>(4);
@@ -339,7 +354,7 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
     private void onConnected(Channel ch, BackendHandler h) {
         channel = ch;
         handler = h;
-        handler.bind(this);
+        handler.bind(this, request.method() == HttpMethod.HEAD, rawResponse);
         if (expectContinue && !continueSent) {
             continueSent = true;
             client.ctx().writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
@@ -461,62 +476,121 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
 
     // ---------------------------------------------------------------- response, backend → client
 
-    void onBackendRead(HttpObject msg) {
+    /** What the backend connection's {@link io.fulcrum.proxy.http1.ResponseParser} read: a head or a body piece. */
+    void onBackendRead(Object msg) {
         if (done) {
             io.netty.util.ReferenceCountUtil.release(msg);
             return;
         }
-        if (msg instanceof HttpResponse response) {
-            int code = response.status().code();
-            if (code == 101 && upgrade) {
-                switchProtocols(response);
-                io.netty.util.ReferenceCountUtil.release(msg);
-                return;
+        if (msg instanceof ResponseHead head) {
+            try {
+                onResponseHead(head);
+            } finally {
+                head.release();
             }
-            if (code < 200) {
-                // 100 Continue and other informational answers: Fulcrum answered Expect itself.
-                skippingInformational = true;
-            } else {
-                startResponse(response);
-            }
-        }
-        if (msg instanceof HttpContent piece) {
-            if (skippingInformational) {
-                piece.release();
-                if (piece instanceof LastHttpContent) {
-                    skippingInformational = false;
-                }
-                return;
-            }
-            client.ctx().write(piece, client.ctx().voidPromise());
-            if (piece instanceof LastHttpContent) {
-                client.ctx().flush();
-                finish();
-            }
+        } else if (msg instanceof ResponseBody piece) {
+            onResponseBody(piece);
+        } else {
+            io.netty.util.ReferenceCountUtil.release(msg);
         }
     }
 
-    private void startResponse(HttpResponse response) {
+    private void onResponseHead(ResponseHead head) {
+        int code = head.status();
+        if (code == 101) {
+            if (upgrade) {
+                switchProtocols(head);
+            } else {
+                // Switching protocols nobody asked for: the connection is no longer HTTP.
+                log.debug("backend {} switched protocols unasked", backend);
+                abortBackend();
+                endAttempt(true);
+                fail(HttpResponseStatus.BAD_GATEWAY);
+            }
+            return;
+        }
+        if (code < 200) {
+            // 100 Continue and other interim answers: Fulcrum answered Expect itself.
+            return;
+        }
+        startResponse(head);
+    }
+
+    private void onResponseBody(ResponseBody piece) {
+        if (!responseStarted) {
+            piece.release();
+            return;
+        }
+        boolean last = piece.last();
+        ChannelHandlerContext out = client.ctx();
+        if (!rawResponse) {
+            ByteBuf bytes = piece.content();
+            out.write(last ? new DefaultLastHttpContent(bytes) : new DefaultHttpContent(bytes), out.voidPromise());
+        } else if (chunkResponse) {
+            writeChunk(out, piece.content(), last);
+        } else {
+            out.write(piece.content(), out.voidPromise());
+        }
+        if (last) {
+            out.flush();
+            finish();
+        }
+    }
+
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
+
+    /** One piece of a close-delimited body as a chunk (RFC 9112 section 7.1); the last one ends the chunks. */
+    private static void writeChunk(ChannelHandlerContext out, ByteBuf data, boolean last) {
+        int size = data.readableBytes();
+        if (size > 0) {
+            ByteBuf sizeLine = out.alloc().ioBuffer(12);
+            ByteBufUtil.writeAscii(sizeLine, Integer.toHexString(size));
+            sizeLine.writeBytes(CRLF);
+            out.write(sizeLine, out.voidPromise());
+            out.write(data, out.voidPromise());
+            out.write(out.alloc().ioBuffer(2).writeBytes(CRLF), out.voidPromise());
+        } else {
+            data.release();
+        }
+        if (last) {
+            out.write(out.alloc().ioBuffer(5).writeBytes(LAST_CHUNK), out.voidPromise());
+        }
+    }
+
+    private void startResponse(ResponseHead head) {
         headLatency = System.nanoTime() - attemptStart;
         cancelTimer();
         releaseReplay();
-        status = response.status().code();
+        status = head.status();
         responseStarted = true;
-        backendReusable = HttpUtil.isKeepAlive(response);
-        io.fulcrum.proxy.server.ForwardingHeaders.stripHopByHop(response.headers());
+        backendReusable = head.keepAlive();
         boolean closeClient = !client.keepAlive();
-        if (!HttpUtil.isContentLengthSet(response) && !HttpUtil.isTransferEncodingChunked(response)
-                && mayHaveBody(status)) {
+        boolean http10Client = request.protocolVersion() == HttpVersion.HTTP_1_0;
+        boolean reframe = false;
+        if (head.framing() == BodyFraming.CLOSE) {
             // A body delimited by the backend closing: re-frame it as chunked, or close after it.
-            if (request.protocolVersion() == HttpVersion.HTTP_1_0) {
+            if (http10Client) {
                 closeClient = true;
             } else {
-                HttpUtil.setTransferEncodingChunked(response, true);
+                reframe = true;
             }
+        }
+        if (rawResponse) {
+            chunkResponse = reframe;
+            ChannelHandlerContext out = client.ctx();
+            out.write(ResponseHeadEncoder.encode(out.alloc(), head, closeClient, !closeClient && http10Client, reframe),
+                    out.voidPromise());
+            return;
+        }
+        HttpResponse response = head.toHttpResponse();
+        io.fulcrum.proxy.server.ForwardingHeaders.stripHopByHop(response.headers());
+        if (reframe) {
+            HttpUtil.setTransferEncodingChunked(response, true);
         }
         if (closeClient) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (request.protocolVersion() == HttpVersion.HTTP_1_0) {
+        } else if (http10Client) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
@@ -527,17 +601,19 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
      * The backend accepted the upgrade: pass its 101 on with the Upgrade headers it chose, end the
      * exchange, and hand both connections to a {@link Tunnel}.
      */
-    private void switchProtocols(HttpResponse response) {
+    private void switchProtocols(ResponseHead head) {
         cancelTimer();
         releaseReplay();
         status = 101;
         responseStarted = true;
+        HttpResponse response = head.toHttpResponse();
         String protocol = response.headers().get(HttpHeaderNames.UPGRADE);
         io.fulcrum.proxy.server.ForwardingHeaders.stripHopByHop(response.headers());
         if (protocol != null) {
             response.headers().set(HttpHeaderNames.UPGRADE, protocol);
         }
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        response.setProtocolVersion(HttpVersion.HTTP_1_1);
         client.ctx().writeAndFlush(response);
         done = true;
         endAttempt(false);
@@ -551,10 +627,6 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         Backend target = backend;
         tunnelled.closeFuture().addListener(f -> pool.remove(target, tunnelled));
         client.tunnel(tunnelled, backend);
-    }
-
-    private boolean mayHaveBody(int code) {
-        return request.method() != HttpMethod.HEAD && code != 204 && code != 304;
     }
 
     void onBackendReadComplete() {
@@ -585,7 +657,7 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         releaseBuffers();
         endAttempt(status >= 500);
         handler.unbind();
-        if (backendReusable && requestComplete && channel.isActive()) {
+        if (backendReusable && requestComplete && channel.isActive() && handler.reusable()) {
             connections.release(backend, handler);
         } else {
             channel.close();

@@ -9,7 +9,8 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpClientCodec;
+import io.fulcrum.proxy.http1.ResponseParser;
+import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
 import java.util.HashSet;
@@ -51,6 +52,9 @@ public final class LoopConnections {
     private static final int MAX_READ_BUFFER = 128 * 1024;
     /** At most this much is read from a backend before the client's writability is looked at again. */
     private static final int MAX_READ_BATCH = 256 * 1024;
+
+    /** A backend's response head may be this long (Netty's codec allowed the same). */
+    static final int MAX_RESPONSE_HEAD_BYTES = 64 * 1024;
 
     private final EventLoop loop;
     private final Bootstrap bootstrap;
@@ -266,8 +270,10 @@ public final class LoopConnections {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        // Response heads up to 64 KiB; bodies pass as slices of what was read, up to 64 KiB each.
-                        ch.pipeline().addLast("http", new HttpClientCodec(8192, 65536, 65536, false, false));
+                        // Requests go out through Netty's encoder; responses are read by Fulcrum's own parser
+                        // (heads up to 64 KiB), whose body pieces are slices of what the socket read.
+                        ch.pipeline().addLast("http-out", new HttpRequestEncoder());
+                        ch.pipeline().addLast("http-in", new ResponseParser(MAX_RESPONSE_HEAD_BYTES));
                         ch.pipeline().addLast("backend", new BackendHandler(self, backend));
                     }
                 })

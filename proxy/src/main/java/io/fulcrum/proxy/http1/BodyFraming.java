@@ -1,0 +1,13 @@
+package io.fulcrum.proxy.http1;
+
+/** How a response's body is delimited (RFC 9112 section 6.3). */
+public enum BodyFraming {
+    /** No body: HEAD, 1xx, 204, 304, or Content-Length: 0. */
+    NONE,
+    /** Exactly Content-Length bytes. */
+    LENGTH,
+    /** Transfer-Encoding with chunked as the final coding. */
+    CHUNKED,
+    /** Everything until the backend closes the connection. */
+    CLOSE
+}

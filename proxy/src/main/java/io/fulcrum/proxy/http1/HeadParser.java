@@ -1,0 +1,357 @@
+package io.fulcrum.proxy.http1;
+
+import io.netty.buffer.ByteBuf;
+import java.util.Arrays;
+
+/**
+ * Parses one response head (status line, header lines, blank line) from a copy of its bytes into a
+ * {@link ResponseHead}: offsets of every name and value, and the framing (RFC 9112 section 6).
+ * Strict where a lenient reading could let the proxy and the client disagree on where the response
+ * ends: obs-fold, a space before the colon, control bytes in a value, Content-Length values that
+ * differ, and a malformed status line are all errors ({@link ResponseParseException}), which the
+ * proxy answers as a backend failure (502).
+ *
+ * <p>One per connection; its arrays are reused from head to head. Event-loop confined.
+ */
+final class HeadParser {
+
+    private static final byte[] CONTENT_LENGTH = Ascii.bytes("content-length");
+    private static final byte[] TRANSFER_ENCODING = Ascii.bytes("transfer-encoding");
+    private static final byte[] CONNECTION = Ascii.bytes("connection");
+    private static final byte[] KEEP_ALIVE = Ascii.bytes("keep-alive");
+    private static final byte[] PROXY_CONNECTION = Ascii.bytes("proxy-connection");
+    private static final byte[] TE = Ascii.bytes("te");
+    private static final byte[] TRAILER = Ascii.bytes("trailer");
+    private static final byte[] UPGRADE = Ascii.bytes("upgrade");
+    private static final byte[] PROXY_AUTHENTICATE = Ascii.bytes("proxy-authenticate");
+    private static final byte[] PROXY_AUTHORIZATION = Ascii.bytes("proxy-authorization");
+    private static final byte[] CLOSE = Ascii.bytes("close");
+    private static final byte[] CHUNKED = Ascii.bytes("chunked");
+
+    /** What a head kept for the next one: the copy buffer stays small unless heads are large. */
+    private static final int KEEP_SCRATCH_BYTES = 4096;
+
+    private byte[] a = new byte[256];
+    /** Connection tokens that name other headers: start and end offsets, pairs. */
+    private int[] named = new int[8];
+    private int namedCount;
+
+    /**
+     * @param head        the head's bytes (index 0 is the status line's first byte), ending with its blank line
+     * @param headRequest the request was HEAD: the response has no body whatever its headers say
+     * @return the parsed head, which takes over {@code head}
+     */
+    ResponseHead parse(ByteBuf head, boolean headRequest) {
+        int len = head.readableBytes();
+        if (a.length < len) {
+            a = new byte[Math.max(len, a.length * 2)];
+        }
+        head.getBytes(head.readerIndex(), a, 0, len);
+        try {
+            return parse(head, len, headRequest);
+        } finally {
+            if (a.length > KEEP_SCRATCH_BYTES) {
+                a = new byte[256];
+            }
+        }
+    }
+
+    private ResponseHead parse(ByteBuf head, int len, boolean headRequest) {
+        byte[] a = this.a;
+        // Status line: HTTP/1.x SP 3DIGIT [SP reason] CRLF
+        if (len < 12 || a[0] != 'H' || a[1] != 'T' || a[2] != 'T' || a[3] != 'P' || a[4] != '/' || a[5] != '1'
+                || a[6] != '.' || (a[7] != '0' && a[7] != '1') || a[8] != ' '
+                || !digit(a[9]) || !digit(a[10]) || !digit(a[11])) {
+            throw new ResponseParseException("malformed status line");
+        }
+        boolean http11 = a[7] == '1';
+        int status = (a[9] - '0') * 100 + (a[10] - '0') * 10 + (a[11] - '0');
+        if (status < 100) {
+            throw new ResponseParseException("status " + status);
+        }
+        int i = 12;
+        int reasonStart = 12;
+        if (a[i] == ' ') {
+            reasonStart = ++i;
+        } else if (a[i] != '\r' && a[i] != '\n') {
+            throw new ResponseParseException("malformed status line");
+        }
+        while (a[i] != '\n') {
+            if (a[i] == '\r') {
+                if (a[i + 1] != '\n') {
+                    throw new ResponseParseException("bare CR in the status line");
+                }
+                break;
+            }
+            if (Ascii.isForbiddenInValue(a[i])) {
+                throw new ResponseParseException("control byte in the status line");
+            }
+            i++;
+        }
+        int reasonEnd = i;
+        i = a[i] == '\r' ? i + 2 : i + 1;
+
+        int[] offsets = new int[16 * ResponseHead.SLOTS];
+        long[] dropped = new long[1];
+        long[] canonical = new long[1];
+        int count = 0;
+        namedCount = 0;
+        long contentLength = -1;
+        int contentLengthIndex = -1;
+        boolean transferEncoding = false;
+        boolean chunked = false;
+        boolean close = false;
+        boolean keepAliveToken = false;
+        while (true) {
+            if (i >= len) {
+                throw new ResponseParseException("head ends inside a header line");
+            }
+            byte b = a[i];
+            if (b == '\n') {
+                break;
+            }
+            if (b == '\r') {
+                if (i + 1 >= len || a[i + 1] != '\n') {
+                    throw new ResponseParseException("bare CR");
+                }
+                break;
+            }
+            if (Ascii.isOws(b)) {
+                throw new ResponseParseException("obsolete line folding");
+            }
+            int nameStart = i;
+            while (i < len && Ascii.isToken(a[i])) {
+                i++;
+            }
+            if (i >= len || a[i] != ':' || i == nameStart) {
+                throw new ResponseParseException("malformed header name");
+            }
+            int nameEnd = i++;
+            boolean canon = i + 1 < len && a[i] == ' ' && !Ascii.isOws(a[i + 1]);
+            while (i < len && Ascii.isOws(a[i])) {
+                i++;
+            }
+            int valueStart = i;
+            while (i < len && a[i] != '\n') {
+                if (Ascii.isForbiddenInValue(a[i]) && !(a[i] == '\r' && i + 1 < len && a[i + 1] == '\n')) {
+                    throw new ResponseParseException("control byte in a header value");
+                }
+                i++;
+            }
+            if (i >= len) {
+                throw new ResponseParseException("head ends inside a header line");
+            }
+            int lineEnd = i + 1;
+            int valueEnd = a[i - 1] == '\r' ? i - 1 : i;
+            canon &= valueEnd == i - 1;                 // ends with CRLF
+            while (valueEnd > valueStart && Ascii.isOws(a[valueEnd - 1])) {
+                valueEnd--;
+                canon = false;
+            }
+            i = lineEnd;
+
+            if (count * ResponseHead.SLOTS == offsets.length) {
+                offsets = Arrays.copyOf(offsets, offsets.length * 2);
+            }
+            if ((count >>> 6) == dropped.length) {
+                dropped = Arrays.copyOf(dropped, dropped.length + 1);
+                canonical = Arrays.copyOf(canonical, canonical.length + 1);
+            }
+            int o = count * ResponseHead.SLOTS;
+            offsets[o] = nameStart;
+            offsets[o + 1] = nameEnd;
+            offsets[o + 2] = valueStart;
+            offsets[o + 3] = valueEnd;
+            if (canon) {
+                canonical[count >>> 6] |= 1L << count;
+            }
+
+            boolean hop = false;
+            switch (nameEnd - nameStart) {
+                case 2 -> hop = Ascii.equalsLower(a, nameStart, nameEnd, TE);
+                case 7 -> hop = Ascii.equalsLower(a, nameStart, nameEnd, TRAILER)
+                        || Ascii.equalsLower(a, nameStart, nameEnd, UPGRADE);
+                case 10 -> {
+                    if (Ascii.equalsLower(a, nameStart, nameEnd, CONNECTION)) {
+                        hop = true;
+                        int tokens = connectionTokens(valueStart, valueEnd);
+                        close |= (tokens & TOKEN_CLOSE) != 0;
+                        keepAliveToken |= (tokens & TOKEN_KEEP_ALIVE) != 0;
+                    } else {
+                        hop = Ascii.equalsLower(a, nameStart, nameEnd, KEEP_ALIVE);
+                    }
+                }
+                case 14 -> {
+                    if (Ascii.equalsLower(a, nameStart, nameEnd, CONTENT_LENGTH)) {
+                        long value = contentLength(valueStart, valueEnd);
+                        if (contentLength >= 0 && contentLength != value) {
+                            throw new ResponseParseException("Content-Length values differ");
+                        }
+                        if (contentLength >= 0) {
+                            hop = true;                 // the same value twice: forward it once
+                        } else {
+                            contentLengthIndex = count;
+                        }
+                        contentLength = value;
+                    }
+                }
+                case 16 -> hop = Ascii.equalsLower(a, nameStart, nameEnd, PROXY_CONNECTION);
+                case 17 -> {
+                    if (Ascii.equalsLower(a, nameStart, nameEnd, TRANSFER_ENCODING)) {
+                        transferEncoding = true;
+                        chunked = lastTokenIsChunked(valueStart, valueEnd);
+                    }
+                }
+                case 18 -> hop = Ascii.equalsLower(a, nameStart, nameEnd, PROXY_AUTHENTICATE);
+                case 19 -> hop = Ascii.equalsLower(a, nameStart, nameEnd, PROXY_AUTHORIZATION);
+                default -> {
+                }
+            }
+            if (hop) {
+                dropped[count >>> 6] |= 1L << count;
+            }
+            count++;
+        }
+        if (namedCount > 0) {
+            dropNamed(offsets, count, dropped);
+        }
+
+        BodyFraming framing;
+        if (status < 200 || headRequest || status == 204 || status == 304) {
+            framing = BodyFraming.NONE;
+        } else if (transferEncoding) {
+            // RFC 9112 section 6.3: Transfer-Encoding overrides Content-Length, which is not forwarded.
+            framing = chunked ? BodyFraming.CHUNKED : BodyFraming.CLOSE;
+            if (contentLengthIndex >= 0) {
+                dropped[contentLengthIndex >>> 6] |= 1L << contentLengthIndex;
+                contentLength = -1;
+            }
+        } else if (contentLength >= 0) {
+            framing = BodyFraming.LENGTH;
+        } else {
+            framing = BodyFraming.CLOSE;
+        }
+        boolean keepAlive = framing != BodyFraming.CLOSE && (http11 ? !close : keepAliveToken && !close);
+        return new ResponseHead(head, status, http11, reasonStart, reasonEnd, offsets, count, dropped, canonical,
+                framing, framing == BodyFraming.CHUNKED ? -1 : contentLength, keepAlive);
+    }
+
+    private static final int TOKEN_CLOSE = 1;
+    private static final int TOKEN_KEEP_ALIVE = 2;
+
+    /** Reads a Connection value's tokens: close and keep-alive as flags, any other name kept in {@link #named}. */
+    private int connectionTokens(int start, int end) {
+        int flags = 0;
+        int i = start;
+        while (i <= end) {
+            int comma = i;
+            while (comma < end && a[comma] != ',') {
+                comma++;
+            }
+            int s = i;
+            int e = comma;
+            while (s < e && Ascii.isOws(a[s])) {
+                s++;
+            }
+            while (e > s && Ascii.isOws(a[e - 1])) {
+                e--;
+            }
+            if (e > s) {
+                if (Ascii.equalsLower(a, s, e, CLOSE)) {
+                    flags |= TOKEN_CLOSE;
+                } else if (Ascii.equalsLower(a, s, e, KEEP_ALIVE)) {
+                    flags |= TOKEN_KEEP_ALIVE;
+                } else if (!Ascii.equalsLower(a, s, e, UPGRADE)) {
+                    if (namedCount * 2 == named.length) {
+                        named = Arrays.copyOf(named, named.length * 2);
+                    }
+                    named[namedCount * 2] = s;
+                    named[namedCount * 2 + 1] = e;
+                    namedCount++;
+                }
+            }
+            i = comma + 1;
+        }
+        return flags;
+    }
+
+    /**
+     * Marks every header a Connection value names as hop-by-hop (RFC 9110 section 7.6.1), except the
+     * framing headers: dropping those would change where the response ends.
+     */
+    private void dropNamed(int[] offsets, int count, long[] dropped) {
+        for (int h = 0; h < count; h++) {
+            int ns = offsets[h * ResponseHead.SLOTS];
+            int ne = offsets[h * ResponseHead.SLOTS + 1];
+            if (Ascii.equalsLower(a, ns, ne, CONTENT_LENGTH) || Ascii.equalsLower(a, ns, ne, TRANSFER_ENCODING)) {
+                continue;
+            }
+            for (int t = 0; t < namedCount; t++) {
+                if (Ascii.equalsIgnoreCase(a, ns, ne, a, named[t * 2], named[t * 2 + 1])) {
+                    dropped[h >>> 6] |= 1L << h;
+                    break;
+                }
+            }
+        }
+    }
+
+    /** 1*DIGIT, or a list of equal ones ("5, 5", RFC 9110 section 8.6). */
+    private long contentLength(int start, int end) {
+        long value = -1;
+        int i = start;
+        while (i < end) {
+            long v = 0;
+            int digits = 0;
+            while (i < end && digit(a[i])) {
+                if (++digits > 18) {
+                    throw new ResponseParseException("Content-Length too large");
+                }
+                v = v * 10 + (a[i++] - '0');
+            }
+            if (digits == 0) {
+                throw new ResponseParseException("malformed Content-Length");
+            }
+            if (value >= 0 && value != v) {
+                throw new ResponseParseException("Content-Length values differ");
+            }
+            value = v;
+            while (i < end && Ascii.isOws(a[i])) {
+                i++;
+            }
+            if (i < end) {
+                if (a[i] != ',') {
+                    throw new ResponseParseException("malformed Content-Length");
+                }
+                i++;
+                while (i < end && Ascii.isOws(a[i])) {
+                    i++;
+                }
+                if (i == end) {
+                    throw new ResponseParseException("malformed Content-Length");
+                }
+            }
+        }
+        if (value < 0) {
+            throw new ResponseParseException("empty Content-Length");
+        }
+        return value;
+    }
+
+    /** Whether the final coding of a Transfer-Encoding value is chunked (RFC 9112 section 6.3). */
+    private boolean lastTokenIsChunked(int start, int end) {
+        int e = end;
+        int s = e;
+        while (s > start && a[s - 1] != ',') {
+            s--;
+        }
+        while (s < e && Ascii.isOws(a[s])) {
+            s++;
+        }
+        // A coding may carry parameters (";q=..." is not allowed here, but be exact): compare the token.
+        return Ascii.equalsLower(a, s, e, CHUNKED);
+    }
+
+    private static boolean digit(byte b) {
+        return b >= '0' && b <= '9';
+    }
+}
