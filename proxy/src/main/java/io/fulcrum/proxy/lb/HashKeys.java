@@ -1,9 +1,7 @@
 package io.fulcrum.proxy.lb;
 
 import io.fulcrum.proxy.config.HashKeyConfig;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpRequest;
+import io.fulcrum.proxy.http1.RequestHead;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -23,9 +21,9 @@ import java.util.List;
  * so keys keep their backends across restarts and across several proxies. Strategies other than
  * consistent-hash ignore it, and callers may pass 0 for them without computing it.
  *
- * <p>Threading: stateless, any thread. Allocation: none for header, path and single-{@code Cookie}
- * requests (characters are hashed in place, no substring); the client IP costs the 4- or 16-byte copy
- * {@link InetAddress#getAddress()} makes.
+ * <p>Threading: stateless, any thread. Allocation: the header or Cookie value as a string (read from
+ * the request's bytes), nothing for the path (characters are hashed in place, no substring); the
+ * client IP costs the 4- or 16-byte copy {@link InetAddress#getAddress()} makes.
  */
 public final class HashKeys {
 
@@ -33,14 +31,14 @@ public final class HashKeys {
     }
 
     /** The request's hash for {@code key}. {@code client} may be null (then its part hashes as 0). */
-    public static long of(HashKeyConfig key, HttpRequest request, InetSocketAddress client) {
+    public static long of(HashKeyConfig key, RequestHead request, InetSocketAddress client) {
         switch (key.kind()) {
             case HEADER: {
-                String value = request.headers().get(key.name());
+                String value = request.header(key.name());
                 return value == null ? clientIp(client) : StableHash.hash(value);
             }
             case COOKIE:
-                return cookie(request.headers(), key.name(), client);
+                return cookie(request.all(RequestHead.Kind.COOKIE), key.name(), client);
             case PATH:
                 return path(request.uri());
             case CLIENT_IP:
@@ -85,21 +83,10 @@ public final class HashKeys {
         return StableHash.mix(StableHash.addChars(StableHash.FNV_OFFSET, uri, from, to));
     }
 
-    private static long cookie(HttpHeaders headers, String name, InetSocketAddress client) {
-        String first = headers.get(HttpHeaderNames.COOKIE);
-        if (first == null) {
-            return clientIp(client);
-        }
-        int at = cookieValueStart(first, name);
-        if (at >= 0) {
-            return hashCookieValue(first, at);
-        }
-        // RFC 6265 clients send one Cookie header; HTTP/2 may split it into several. Only then, and
-        // only on a miss in the first, is the list fetched.
-        List<String> all = headers.getAll(HttpHeaderNames.COOKIE);
-        for (int i = 1; i < all.size(); i++) {
-            String header = all.get(i);
-            at = cookieValueStart(header, name);
+    /** The named cookie's value in the Cookie header(s) (HTTP/2 may split them into several). */
+    private static long cookie(List<String> headers, String name, InetSocketAddress client) {
+        for (String header : headers) {
+            int at = cookieValueStart(header, name);
             if (at >= 0) {
                 return hashCookieValue(header, at);
             }

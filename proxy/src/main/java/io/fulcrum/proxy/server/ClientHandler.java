@@ -8,24 +8,17 @@ import io.fulcrum.proxy.lb.HashKeys;
 import io.fulcrum.proxy.upstream.ClientSide;
 import io.fulcrum.proxy.upstream.Exchange;
 import io.fulcrum.proxy.upstream.Tunnel;
+import io.fulcrum.proxy.http1.RequestBody;
+import io.fulcrum.proxy.http1.RequestHead;
+import io.fulcrum.proxy.http1.RequestParser;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DuplexChannel;
-import io.netty.handler.codec.http.DefaultHttpRequest;
-import io.netty.handler.codec.http.DefaultLastHttpContent;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -67,7 +60,10 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     private long headStart;
     /** The request being served: when its head arrived and where it was routed, for requestDone. */
     private long requestStart;
-    private HttpRequest currentRequest;
+    /** The request being served, until it is logged; this handler holds its reference. */
+    private RequestHead currentRequest;
+    /** The request's X-Request-Id: the client's, or the one Fulcrum added. */
+    private String requestId;
     private BackendPool requestPool;
     /** A message was asked for and none came yet. */
     private boolean wantRead;
@@ -81,8 +77,6 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     private ArrayDeque<Object> backlog;
     /** {@link #deliverBacklog} is running: a nested request for a message is served by its loop. */
     private boolean delivering;
-    /** The body of a request that came whole, until its exchange asks for it. */
-    private HttpContent pendingBody;
     /** Answered and closing: whatever still arrives is dropped. */
     private boolean lingering;
 
@@ -112,7 +106,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     private void start() {
         if (!started) {
             started = true;
-            if (ctx.pipeline().get(StrictRequestDecoder.class) != null) {
+            if (ctx.pipeline().get(RequestParser.class) != null) {
                 // An HTTP/1.1 connection: the decoder tells us of every read, and the loop's sweep keeps its timeouts.
                 http1 = true;
                 lastActivity = System.nanoTime();
@@ -139,10 +133,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     public void channelInactive(ChannelHandlerContext ctx) {
         stopTimeouts();
         dropBacklog();
-        if (pendingBody != null) {
-            pendingBody.release();
-            pendingBody = null;
-        }
+        releaseRequest();
         if (exchange != null) {
             Exchange e = exchange;
             exchange = null;
@@ -207,28 +198,14 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (msg instanceof FullHttpRequest full && full.decoderResult().isSuccess()) {
-            // A whole request in one message (HTTP/2 headers with END_STREAM, or headers plus DATA):
-            // split it into a head and its body, which waits until the exchange asks for it.
-            HttpRequest head = new DefaultHttpRequest(full.protocolVersion(), full.method(), full.uri(), full.headers());
-            pendingBody = new DefaultLastHttpContent(full.content().retain(), full.trailingHeaders());
-            full.release();
-            onRequest(head);
-        } else if (msg instanceof HttpRequest request) {
-            try {
-                onRequest(request);
-            } finally {
-                // A request that failed to decode arrives as a full request with (empty) content.
-                if (msg instanceof HttpContent) {
-                    ReferenceCountUtil.release(msg);
-                }
-            }
-        } else if (msg instanceof HttpContent piece) {
+        if (msg instanceof RequestHead request) {
+            onRequest(request);
+        } else if (msg instanceof RequestBody piece) {
             if (exchange != null) {
                 exchange.onRequestContent(piece);
             } else {
                 piece.release();
-                if (discarding && piece instanceof LastHttpContent) {
+                if (discarding && piece.last()) {
                     discarding = false;
                     nextRequest();
                 } else if (ctx.channel().isActive()) {
@@ -240,8 +217,10 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
         }
     }
 
-    private void onRequest(HttpRequest request) {
+    private void onRequest(RequestHead request) {
+        releaseRequest();
         currentRequest = request;
+        requestId = null;
         headStart = 0;
         awaitingHead = false;
         keepSocketReadArmed();
@@ -254,37 +233,30 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
             answerLocally(problem, true, false);
             return;
         }
-        keepAlive = HttpUtil.isKeepAlive(request) && !shuttingDown && !listener.clients().shuttingDown();
-        boolean hasBody = RequestChecks.hasBody(request);
-        HttpHeaders headers = request.headers();
-        String host = headers.get(HttpHeaderNames.HOST);
+        keepAlive = request.keepAlive() && !shuttingDown && !listener.clients().shuttingDown();
+        boolean hasBody = request.hasBody();
+        String host = request.first(RequestHead.Kind.HOST);
         BackendPool pool = listener.routes().match(request.uri(), host);
         if (pool == null) {
             answerLocally(HttpResponseStatus.NOT_FOUND, hasBody, !hasBody);
             return;
         }
         requestPool = pool;
-        if (ctx.channel() instanceof Http2StreamChannel) {
-            // The HTTP/2 → HTTP/1 conversion adds x-http2-* headers of its own: they are not the client's.
-            for (HttpConversionUtil.ExtensionHeaderNames n : HttpConversionUtil.ExtensionHeaderNames.values()) {
-                headers.remove(n.text());
-            }
-        }
-        boolean expectContinue = HttpUtil.is100ContinueExpected(request);
-        headers.remove(HttpHeaderNames.EXPECT);
+        // RequestChecks let through no Expect but 100-continue, which Fulcrum answers itself.
+        boolean expectContinue = request.count(RequestHead.Kind.EXPECT) > 0;
         String upgrade = upgradeProtocol(request);
-        ForwardingHeaders.stripHopByHop(headers);
-        if (upgrade != null) {
-            // Upgrade and Connection are hop-by-hop, yet a tunnelled upgrade must ask the backend for it.
-            headers.set(HttpHeaderNames.UPGRADE, upgrade);
-            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
-        }
         InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
+        requestId = request.first(RequestHead.Kind.X_REQUEST_ID);
+        String addedId = requestId == null ? ForwardingHeaders.newRequestId() : null;
+        if (addedId != null) {
+            requestId = addedId;
+        }
         // Made per request, not kept per connection: an idle keep-alive connection should hold nothing it does not need.
-        ForwardingHeaders.addForwarded(headers, ForwardingHeaders.ip(client), listener.scheme(), host);
+        ByteBuf head = ForwardingHeaders.forwardHead(ctx.alloc(), request, ForwardingHeaders.ip(client),
+                listener.scheme(), host, addedId, upgrade);
         var key = pool.config().hashKey();
         long hashKey = key.isPresent() ? HashKeys.of(key.get(), request, client) : 0;
-        exchange = new Exchange(this, listener.upstream().forLoop(ctx.channel().eventLoop()), request, pool,
+        exchange = new Exchange(this, listener.upstream().forLoop(ctx.channel().eventLoop()), request, head, pool,
                 hashKey, expectContinue, hasBody, upgrade != null, listener.limits().maxRequestBodyBytes(),
                 listener.events());
         exchange.start();
@@ -294,11 +266,10 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
      * The protocol an HTTP/1.1 request asks to switch to (WebSocket...), or null: an {@code Upgrade}
      * header together with the {@code upgrade} token in {@code Connection}. HTTP/2 streams cannot.
      */
-    private String upgradeProtocol(HttpRequest request) {
-        String protocol = request.headers().get(HttpHeaderNames.UPGRADE);
-        if (protocol == null || ctx.channel() instanceof Http2StreamChannel
-                || request.protocolVersion() != io.netty.handler.codec.http.HttpVersion.HTTP_1_1
-                || !request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)) {
+    private String upgradeProtocol(RequestHead request) {
+        String protocol = request.first(RequestHead.Kind.UPGRADE);
+        if (protocol == null || ctx.channel() instanceof Http2StreamChannel || !request.http11()
+                || !request.connectionUpgrade()) {
             return null;
         }
         return protocol;
@@ -317,14 +288,11 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
         if (!end && discard) {
             discarding = true;
             readRequestBody();
-        } else if (pendingBody != null) {
-            pendingBody.release();
-            pendingBody = null;
         }
     }
 
     private void nextRequest() {
-        currentRequest = null;
+        releaseRequest();
         requestPool = null;
         lastActivity = System.nanoTime();
         if (!keepAlive || shuttingDown) {
@@ -390,16 +358,23 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
         listener.events().requestDone(listener.name(), requestPool, backend, status, nanos);
         AccessLog accessLog = listener.accessLog();
         if (accessLog != null && currentRequest != null) {
-            HttpRequest r = currentRequest;
-            HttpHeaders h = r.headers();
+            RequestHead r = currentRequest;
             InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
             accessLog.record(new AccessEntry(System.currentTimeMillis(), listener.name(),
                     client == null || client.getAddress() == null ? "-" : client.getAddress().getHostAddress(),
-                    r.method().name(), r.uri(), ctx.channel() instanceof Http2StreamChannel ? "HTTP/2.0"
-                            : r.protocolVersion().text(), h.get(HttpHeaderNames.HOST),
-                    h.get(HttpHeaderNames.USER_AGENT), h.get(HttpHeaderNames.REFERER),
-                    h.get(ForwardingHeaders.X_REQUEST_ID), status, nanos,
+                    r.method() == null ? "-" : r.method().name(), r.uri(),
+                    ctx.channel() instanceof Http2StreamChannel ? "HTTP/2.0" : r.versionText(),
+                    r.first(RequestHead.Kind.HOST), r.first(RequestHead.Kind.USER_AGENT),
+                    r.first(RequestHead.Kind.REFERER), requestId, status, nanos,
                     requestPool == null ? null : requestPool.name(), backend == null ? null : backend.id()));
+        }
+        releaseRequest();
+    }
+
+    private void releaseRequest() {
+        if (currentRequest != null) {
+            currentRequest.release();
+            currentRequest = null;
         }
     }
 
@@ -412,14 +387,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
 
     @Override
     public void readRequestBody() {
-        HttpContent body = pendingBody;
-        if (body != null) {
-            pendingBody = null;
-            wantRead = false;
-            handle(body);
-        } else {
-            requestRead();
-        }
+        requestRead();
     }
 
     @Override
@@ -473,7 +441,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     // ---------------------------------------------------------------- timeouts and shutdown
 
     /**
-     * Bytes arrived (told by the {@link StrictRequestDecoder}, before it decodes them): the connection is not
+     * Bytes arrived (told by the {@link RequestParser}, before it parses them): the connection is not
      * idle, and if the bytes start a new request, its head must be complete within client-header.
      */
     void bytesArrived() {

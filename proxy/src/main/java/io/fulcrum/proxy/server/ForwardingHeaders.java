@@ -1,5 +1,9 @@
 package io.fulcrum.proxy.server;
 
+import io.fulcrum.proxy.http1.RequestHead;
+import io.fulcrum.proxy.http1.RequestHeadEncoder;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -78,29 +82,54 @@ public final class ForwardingHeaders {
         }
     }
 
-    /**
-     * Adds the forwarding headers to a request bound for a backend.
-     *
-     * @param proto "http" or "https", as the client reached Fulcrum
-     * @param host  the Host the client asked for, or null
-     */
-    public static void addForwarded(HttpHeaders headers, InetSocketAddress client, String proto, String host) {
-        addForwarded(headers, ip(client), proto, host);
-    }
+    /** The request headers Fulcrum writes itself, so the client's are left out (Expect is answered by Fulcrum). */
+    private static final int REWRITTEN = 1 << RequestHead.Kind.EXPECT | 1 << RequestHead.Kind.X_FORWARDED_FOR
+            | 1 << RequestHead.Kind.X_FORWARDED_PROTO | 1 << RequestHead.Kind.X_FORWARDED_HOST
+            | 1 << RequestHead.Kind.FORWARDED;
+    private static final byte[] XFF = X_FORWARDED_FOR.toByteArray();
+    private static final byte[] XFP = X_FORWARDED_PROTO.toByteArray();
+    private static final byte[] XFH = X_FORWARDED_HOST.toByteArray();
+    private static final byte[] FWD = FORWARDED.toByteArray();
+    private static final byte[] XRID = X_REQUEST_ID.toByteArray();
+    private static final byte[] UPGRADE = HttpHeaderNames.UPGRADE.toByteArray();
+    private static final byte[] CONNECTION = HttpHeaderNames.CONNECTION.toByteArray();
 
     /**
-     * As {@link #addForwarded(HttpHeaders, InetSocketAddress, String, String)} with the client's address
-     * already as text.
+     * The head to send a backend: the client's, less hop-by-hop headers and Expect, with
+     * X-Forwarded-For (the client's first value, then this client), X-Forwarded-Proto and -Host, Forwarded
+     * (RFC 7239, appended to the client's first value the same way), and X-Request-Id when the client sent none.
+     *
+     * @param clientIp  the client's address as text
+     * @param proto     "http" or "https", as the client reached Fulcrum
+     * @param host      the Host the client asked for, or null
+     * @param requestId the X-Request-Id to add, or null when the client sent one
+     * @param upgrade   the protocol a tunnelled upgrade asks for (Upgrade and Connection: upgrade are sent), or null
      */
-    public static void addForwarded(HttpHeaders headers, String clientIp, String proto, String host) {
-        String xff = headers.get(X_FORWARDED_FOR);
-        headers.set(X_FORWARDED_FOR, xff == null ? clientIp : xff + ", " + clientIp);
-        headers.set(X_FORWARDED_PROTO, proto);
+    public static ByteBuf forwardHead(ByteBufAllocator alloc, RequestHead head, String clientIp, String proto,
+                                      String host, String requestId, String upgrade) {
+        ByteBuf out = RequestHeadEncoder.start(alloc, head, REWRITTEN, 256);
+        String xff = head.first(RequestHead.Kind.X_FORWARDED_FOR);
+        RequestHeadEncoder.header(out, XFF, xff == null ? clientIp : xff + ", " + clientIp);
+        RequestHeadEncoder.header(out, XFP, proto);
         if (host != null) {
-            headers.set(X_FORWARDED_HOST, host);
+            RequestHeadEncoder.header(out, XFH, host);
         }
+        RequestHeadEncoder.header(out, FWD, forwarded(head.first(RequestHead.Kind.FORWARDED), clientIp, proto, host));
+        if (requestId != null) {
+            RequestHeadEncoder.header(out, XRID, requestId);
+        }
+        if (upgrade != null) {
+            // Upgrade and Connection are hop-by-hop, yet a tunnelled upgrade must ask the backend for it.
+            RequestHeadEncoder.header(out, UPGRADE, upgrade);
+            RequestHeadEncoder.header(out, CONNECTION, HttpHeaderValues.UPGRADE);
+        }
+        RequestHeadEncoder.end(out);
+        return out;
+    }
+
+    /** The Forwarded value (RFC 7239): what came, then this hop's for, proto and host. */
+    static String forwarded(String previous, String clientIp, String proto, String host) {
         StringBuilder fwd = new StringBuilder(64);
-        String previous = headers.get(FORWARDED);
         if (previous != null) {
             fwd.append(previous).append(", ");
         }
@@ -116,10 +145,7 @@ public final class ForwardingHeaders {
         } else if (host != null) {
             fwd.append(";host=\"").append(host.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
         }
-        headers.set(FORWARDED, fwd.toString());
-        if (!headers.contains(X_REQUEST_ID)) {
-            headers.set(X_REQUEST_ID, newRequestId());
-        }
+        return fwd.toString();
     }
 
     private static boolean isToken(String s) {

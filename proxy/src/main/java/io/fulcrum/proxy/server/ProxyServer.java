@@ -11,7 +11,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.fulcrum.proxy.http1.RequestParser;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.fulcrum.proxy.server.tls.ProtocolSwitch;
 import io.fulcrum.proxy.server.tls.TlsContexts;
@@ -135,18 +135,8 @@ public final class ProxyServer {
         removeHandshakeReader(p);
         ClientHandler handler = new ClientHandler(listener);
         var limits = listener.limits();
-        HttpDecoderConfig decoder = new HttpDecoderConfig()
-                // The request line holds the method and version besides the URI; over-long URIs get 414.
-                .setMaxInitialLineLength(limits.maxUriBytes() + 64)
-                .setMaxHeaderSize(limits.maxHeaderBytes())
-                .setMaxChunkSize(65536)
-                // The decoder keeps a scratch buffer per connection for the line being parsed, for the
-                // connection's life: start it at 64 bytes (Netty's default is 128), enough for most header
-                // lines; a longer line grows it once.
-                .setInitialBufferSize(64)
-                .setStrictLineParsing(true)
-                .setUseRfc9112TransferEncoding(true);
-        p.addLast("decoder", new StrictRequestDecoder(decoder, handler));
+        // The request line holds the method and version besides the URI; over-long URIs get 414.
+        p.addLast("decoder", new RequestParser(limits.maxUriBytes() + 64, limits.maxHeaderBytes(), handler::bytesArrived));
         p.addLast("encoder", new ClientResponseEncoder());
         p.addLast("client", handler);
     }
@@ -173,6 +163,7 @@ public final class ProxyServer {
             protected void initChannel(Http2StreamChannel stream) {
                 stream.config().setAutoRead(false);
                 stream.pipeline().addLast("h2-http", new Http2StreamFrameToHttpObjectCodec(true));
+                stream.pipeline().addLast("h2-requests", new Http2Requests(listener.limits()));
                 stream.pipeline().addLast("client", new ClientHandler(listener));
             }
         }));

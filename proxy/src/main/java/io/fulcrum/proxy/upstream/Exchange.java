@@ -5,6 +5,8 @@ import io.fulcrum.proxy.backend.BackendPool;
 import io.fulcrum.proxy.backend.WaitQueue;
 import io.fulcrum.proxy.config.PoolConfig;
 import io.fulcrum.proxy.http1.BodyFraming;
+import io.fulcrum.proxy.http1.RequestBody;
+import io.fulcrum.proxy.http1.RequestHead;
 import io.fulcrum.proxy.http1.ResponseBody;
 import io.fulcrum.proxy.http1.ResponseHead;
 import io.fulcrum.proxy.http1.ResponseHeadEncoder;
@@ -18,16 +20,13 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -57,7 +56,10 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
 
     private final ClientSide client;
     private final LoopConnections connections;
-    private final HttpRequest request;
+    /** The client's request, for its method, version and target (its bytes are the client handler's). */
+    private final RequestHead request;
+    /** The head as the backend gets it, written again for each attempt; released once the response starts. */
+    private ByteBuf headBytes;
     private final BackendPool pool;
     private final PoolConfig config;
     private final long hashKey;
@@ -99,9 +101,9 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
     private boolean connecting;
 
     /** Body pieces kept for a replay; null once the body outgrew the retry buffer. */
-    private ArrayDeque<HttpContent> replay;
+    private ArrayDeque<RequestBody> replay;
     /** Body pieces that arrived before any connection was ready and are not in {@link #replay}. */
-    private ArrayDeque<HttpContent> pending;
+    private ArrayDeque<RequestBody> pending;
     private int replayBytes;
     private long bodyBytes;
     private int piecesRead;
@@ -123,16 +125,18 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
     private int status;
 
     /**
-     * @param request the request head, already rewritten for the backend
+     * @param request the client's request head
+     * @param head    the head to send, already rewritten for the backend; the exchange owns it
      * @param hasBody whether a body follows (Content-Length &gt; 0 or chunked)
      */
-    public Exchange(ClientSide client, LoopConnections connections, HttpRequest request, BackendPool pool,
+    public Exchange(ClientSide client, LoopConnections connections, RequestHead request, ByteBuf head, BackendPool pool,
                     long hashKey, boolean expectContinue, boolean hasBody, boolean upgrade, long maxBodyBytes,
                     ExchangeEvents events) {
         this.upgrade = upgrade;
         this.client = client;
         this.connections = connections;
         this.request = request;
+        this.headBytes = head;
         this.pool = pool;
         this.config = pool.config();
         this.hashKey = hashKey;
@@ -359,16 +363,16 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
             continueSent = true;
             client.ctx().writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
-        ch.write(request, ch.voidPromise());
+        ch.write(headBytes.retainedDuplicate(), ch.voidPromise());
         if (replay != null) {
-            for (HttpContent piece : replay) {
-                ch.write(piece.retainedDuplicate(), ch.voidPromise());
+            for (RequestBody piece : replay) {
+                ch.write(piece.content().retainedDuplicate(), ch.voidPromise());
             }
         }
         if (pending != null) {
-            HttpContent piece;
+            RequestBody piece;
             while ((piece = pending.poll()) != null) {
-                ch.write(piece, ch.voidPromise());
+                writeBody(ch, piece);
             }
         }
         if (requestComplete) {
@@ -387,20 +391,20 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
     // ---------------------------------------------------------------- request body, client → backend
 
     /** A piece of the request body from the client; this exchange owns it now. */
-    public void onRequestContent(HttpContent piece) {
+    public void onRequestContent(RequestBody piece) {
         if (done) {
             piece.release();
             return;
         }
         piecesRead++;
-        bodyBytes += piece.content().readableBytes();
+        bodyBytes += piece.dataBytes();
         if (maxBodyBytes > 0 && bodyBytes > maxBodyBytes) {
             piece.release();
             abortBackend();
             fail(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE);
             return;
         }
-        boolean last = piece instanceof LastHttpContent;
+        boolean last = piece.last();
         if (last) {
             requestComplete = true;
         }
@@ -418,7 +422,8 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
             }
             return;
         }
-        channel.writeAndFlush(piece, channel.voidPromise());
+        writeBody(channel, piece);
+        channel.flush();
         if (last) {
             requestSent();
         } else if (channel.isWritable()) {
@@ -428,7 +433,17 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         }
     }
 
-    private void keepForReplay(HttpContent piece) {
+    /** A body piece goes to the backend as the client framed it; the empty last piece of a bodiless request is not written. */
+    private static void writeBody(Channel ch, RequestBody piece) {
+        ByteBuf bytes = piece.content();
+        if (bytes.isReadable()) {
+            ch.write(bytes, ch.voidPromise());
+        } else {
+            bytes.release();
+        }
+    }
+
+    private void keepForReplay(RequestBody piece) {
         if (replay == null) {
             return;
         }
@@ -436,7 +451,7 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         if (replayBytes + size > config.retryBufferBytes()) {
             if (channel == null && failedBackend == null) {
                 // Not connected yet: what was kept was never sent, so it becomes the pending body.
-                HttpContent kept;
+                RequestBody kept;
                 while ((kept = replay.poll()) != null) {
                     pending().add(kept);
                 }
@@ -449,7 +464,7 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
     }
 
     /** Whether the request can be sent again in full: no body, nothing of it read yet, or all of it kept. */
-    private ArrayDeque<HttpContent> pending() {
+    private ArrayDeque<RequestBody> pending() {
         if (pending == null) {
             pending = new ArrayDeque<>(2);
         }
@@ -562,11 +577,12 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         headLatency = System.nanoTime() - attemptStart;
         cancelTimer();
         releaseReplay();
+        releaseHead();
         status = head.status();
         responseStarted = true;
         backendReusable = head.keepAlive();
         boolean closeClient = !client.keepAlive();
-        boolean http10Client = request.protocolVersion() == HttpVersion.HTTP_1_0;
+        boolean http10Client = !request.http11();
         boolean reframe = false;
         if (head.framing() == BodyFraming.CLOSE) {
             // A body delimited by the backend closing: re-frame it as chunked, or close after it.
@@ -604,6 +620,7 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
     private void switchProtocols(ResponseHead head) {
         cancelTimer();
         releaseReplay();
+        releaseHead();
         status = 101;
         responseStarted = true;
         HttpResponse response = head.toHttpResponse();
@@ -765,9 +782,17 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         }
     }
 
+    /** No attempt will be made any more (the response started, or the exchange ended): the head goes. */
+    private void releaseHead() {
+        if (headBytes != null) {
+            headBytes.release();
+            headBytes = null;
+        }
+    }
+
     private void releaseReplay() {
         if (replay != null) {
-            HttpContent piece;
+            RequestBody piece;
             while ((piece = replay.poll()) != null) {
                 piece.release();
             }
@@ -776,9 +801,10 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
     }
 
     private void releaseBuffers() {
+        releaseHead();
         releaseReplay();
         if (pending != null) {
-            HttpContent piece;
+            RequestBody piece;
             while ((piece = pending.poll()) != null) {
                 piece.release();
             }

@@ -10,7 +10,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.fulcrum.proxy.http1.ResponseParser;
-import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
 import java.util.HashSet;
@@ -270,9 +269,8 @@ public final class LoopConnections {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        // Requests go out through Netty's encoder; responses are read by Fulcrum's own parser
-                        // (heads up to 64 KiB), whose body pieces are slices of what the socket read.
-                        ch.pipeline().addLast("http-out", new HttpRequestEncoder());
+                        // Requests go out as the bytes the exchange wrote (no encoder); responses are read by
+                        // Fulcrum's own parser (heads up to 64 KiB), whose body pieces are slices of what was read.
                         ch.pipeline().addLast("http-in", new ResponseParser(MAX_RESPONSE_HEAD_BYTES));
                         ch.pipeline().addLast("backend", new BackendHandler(self, backend));
                     }

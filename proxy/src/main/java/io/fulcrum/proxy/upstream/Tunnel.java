@@ -26,7 +26,7 @@ public final class Tunnel {
      */
     public static void join(Channel client, Channel backend, Backend target, String... clientHandlers) {
         removeAll(client.pipeline(), clientHandlers);
-        removeAll(backend.pipeline(), "http-out", "http-in", "backend");
+        removeAll(backend.pipeline(), "http-in", "backend");
         client.pipeline().addLast("tunnel", new Relay(backend, null));
         backend.pipeline().addLast("tunnel", new Relay(client, target));
     }

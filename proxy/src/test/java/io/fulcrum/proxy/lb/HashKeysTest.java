@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import io.fulcrum.proxy.config.HashKeyConfig;
 import io.fulcrum.proxy.config.HashKeyConfig.Kind;
+import io.fulcrum.proxy.http1.RequestHead;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -12,6 +14,9 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class HashKeysTest {
@@ -25,12 +30,24 @@ class HashKeysTest {
         return new InetSocketAddress(InetAddress.getByName(ip), port);
     }
 
-    private static HttpRequest get(String uri, String... headers) {
+    /** Heads made by a test, released after it (they hold a buffer). */
+    private final List<RequestHead> heads = new ArrayList<>();
+
+    @AfterEach
+    void release() {
+        heads.forEach(RequestHead::release);
+    }
+
+    /** A GET as the proxy sees it: the head read back from its HTTP/1.1 bytes. */
+    private RequestHead get(String uri, String... headers) {
         HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri);
+        request.headers().add("Host", "h");
         for (int i = 0; i < headers.length; i += 2) {
             request.headers().add(headers[i], headers[i + 1]);
         }
-        return request;
+        RequestHead head = RequestHead.of(ByteBufAllocator.DEFAULT, request, 8192, 65536);
+        heads.add(head);
+        return head;
     }
 
     @Test
