@@ -18,6 +18,8 @@ final class ChunkedFraming {
     }
 
     private static final int SIZE = 0;
+    /** Whitespace after the size digits (RFC 9112's BWS): only more of it, ';' or the line end may follow. */
+    private static final int SIZE_WS = 11;
     private static final int SIZE_EXT = 1;
     private static final int SIZE_LF = 2;
     private static final int DATA = 3;
@@ -112,8 +114,25 @@ final class ChunkedFraming {
                     countLine();
                 } else if (!digits) {
                     throw error.of("malformed chunk size");
-                } else if (b == ';' || Ascii.isOws(b)) {
+                } else if (b == ';') {
                     phase = SIZE_EXT;
+                    countLine();
+                } else if (Ascii.isOws(b)) {
+                    phase = SIZE_WS;
+                    countLine();
+                } else if (b == Ascii.CR) {
+                    phase = SIZE_LF;
+                } else if (b == Ascii.LF && !strict) {
+                    endOfSizeLine();
+                } else {
+                    throw error.of("malformed chunk size");
+                }
+            }
+            case SIZE_WS -> {
+                if (b == ';') {
+                    phase = SIZE_EXT;
+                    countLine();
+                } else if (Ascii.isOws(b)) {
                     countLine();
                 } else if (b == Ascii.CR) {
                     phase = SIZE_LF;

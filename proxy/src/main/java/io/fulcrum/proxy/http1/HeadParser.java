@@ -11,7 +11,7 @@ import java.util.Arrays;
  * differ, and a malformed status line are all errors ({@link ResponseParseException}), which the
  * proxy answers as a backend failure (502).
  *
- * <p>One per connection; its arrays are reused from head to head. Event-loop confined.
+ * <p>One per event loop; its arrays are reused from head to head.
  */
 final class HeadParser {
 
@@ -25,16 +25,13 @@ final class HeadParser {
     private static final byte[] UPGRADE = Ascii.bytes("upgrade");
     private static final byte[] PROXY_AUTHENTICATE = Ascii.bytes("proxy-authenticate");
     private static final byte[] PROXY_AUTHORIZATION = Ascii.bytes("proxy-authorization");
-    private static final byte[] CLOSE = Ascii.bytes("close");
     private static final byte[] CHUNKED = Ascii.bytes("chunked");
 
     /** What a head kept for the next one: the copy buffer stays small unless heads are large. */
     private static final int KEEP_SCRATCH_BYTES = 4096;
 
     private byte[] a = new byte[256];
-    /** Connection tokens that name other headers: start and end offsets, pairs. */
-    private int[] named = new int[8];
-    private int namedCount;
+    private final ConnectionTokens connection = new ConnectionTokens();
 
     /**
      * @param head        the head's bytes (index 0 is the status line's first byte), ending with its blank line
@@ -91,11 +88,11 @@ final class HeadParser {
         int reasonEnd = i;
         i = a[i] == '\r' ? i + 2 : i + 1;
 
-        int[] offsets = new int[16 * ResponseHead.SLOTS];
+        int[] offsets = new int[16 * ParsedHead.SLOTS];
         long[] dropped = new long[1];
         long[] canonical = new long[1];
         int count = 0;
-        namedCount = 0;
+        connection.reset();
         long contentLength = -1;
         int contentLengthIndex = -1;
         boolean transferEncoding = false;
@@ -150,14 +147,14 @@ final class HeadParser {
             }
             i = lineEnd;
 
-            if (count * ResponseHead.SLOTS == offsets.length) {
+            if (count * ParsedHead.SLOTS == offsets.length) {
                 offsets = Arrays.copyOf(offsets, offsets.length * 2);
             }
             if ((count >>> 6) == dropped.length) {
                 dropped = Arrays.copyOf(dropped, dropped.length + 1);
                 canonical = Arrays.copyOf(canonical, canonical.length + 1);
             }
-            int o = count * ResponseHead.SLOTS;
+            int o = count * ParsedHead.SLOTS;
             offsets[o] = nameStart;
             offsets[o + 1] = nameEnd;
             offsets[o + 2] = valueStart;
@@ -174,9 +171,9 @@ final class HeadParser {
                 case 10 -> {
                     if (Ascii.equalsLower(a, nameStart, nameEnd, CONNECTION)) {
                         hop = true;
-                        int tokens = connectionTokens(valueStart, valueEnd);
-                        close |= (tokens & TOKEN_CLOSE) != 0;
-                        keepAliveToken |= (tokens & TOKEN_KEEP_ALIVE) != 0;
+                        int tokens = connection.read(a, valueStart, valueEnd);
+                        close |= (tokens & ConnectionTokens.CLOSE) != 0;
+                        keepAliveToken |= (tokens & ConnectionTokens.KEEP_ALIVE) != 0;
                     } else {
                         hop = Ascii.equalsLower(a, nameStart, nameEnd, KEEP_ALIVE);
                     }
@@ -212,20 +209,21 @@ final class HeadParser {
             }
             count++;
         }
-        if (namedCount > 0) {
+        if (connection.namesAny()) {
             dropNamed(offsets, count, dropped);
+        }
+        if (transferEncoding && contentLengthIndex >= 0) {
+            // RFC 9112 section 6.3: Transfer-Encoding overrides Content-Length, which is not forwarded
+            // (also where no body follows, so that the client never sees both).
+            dropped[contentLengthIndex >>> 6] |= 1L << contentLengthIndex;
+            contentLength = -1;
         }
 
         BodyFraming framing;
         if (status < 200 || headRequest || status == 204 || status == 304) {
             framing = BodyFraming.NONE;
         } else if (transferEncoding) {
-            // RFC 9112 section 6.3: Transfer-Encoding overrides Content-Length, which is not forwarded.
             framing = chunked ? BodyFraming.CHUNKED : BodyFraming.CLOSE;
-            if (contentLengthIndex >= 0) {
-                dropped[contentLengthIndex >>> 6] |= 1L << contentLengthIndex;
-                contentLength = -1;
-            }
         } else if (contentLength >= 0) {
             framing = BodyFraming.LENGTH;
         } else {
@@ -236,61 +234,19 @@ final class HeadParser {
                 framing, framing == BodyFraming.CHUNKED ? -1 : contentLength, keepAlive);
     }
 
-    private static final int TOKEN_CLOSE = 1;
-    private static final int TOKEN_KEEP_ALIVE = 2;
-
-    /** Reads a Connection value's tokens: close and keep-alive as flags, any other name kept in {@link #named}. */
-    private int connectionTokens(int start, int end) {
-        int flags = 0;
-        int i = start;
-        while (i <= end) {
-            int comma = i;
-            while (comma < end && a[comma] != ',') {
-                comma++;
-            }
-            int s = i;
-            int e = comma;
-            while (s < e && Ascii.isOws(a[s])) {
-                s++;
-            }
-            while (e > s && Ascii.isOws(a[e - 1])) {
-                e--;
-            }
-            if (e > s) {
-                if (Ascii.equalsLower(a, s, e, CLOSE)) {
-                    flags |= TOKEN_CLOSE;
-                } else if (Ascii.equalsLower(a, s, e, KEEP_ALIVE)) {
-                    flags |= TOKEN_KEEP_ALIVE;
-                } else if (!Ascii.equalsLower(a, s, e, UPGRADE)) {
-                    if (namedCount * 2 == named.length) {
-                        named = Arrays.copyOf(named, named.length * 2);
-                    }
-                    named[namedCount * 2] = s;
-                    named[namedCount * 2 + 1] = e;
-                    namedCount++;
-                }
-            }
-            i = comma + 1;
-        }
-        return flags;
-    }
-
     /**
      * Marks every header a Connection value names as hop-by-hop (RFC 9110 section 7.6.1), except the
      * framing headers: dropping those would change where the response ends.
      */
     private void dropNamed(int[] offsets, int count, long[] dropped) {
         for (int h = 0; h < count; h++) {
-            int ns = offsets[h * ResponseHead.SLOTS];
-            int ne = offsets[h * ResponseHead.SLOTS + 1];
+            int ns = offsets[h * ParsedHead.SLOTS];
+            int ne = offsets[h * ParsedHead.SLOTS + 1];
             if (Ascii.equalsLower(a, ns, ne, CONTENT_LENGTH) || Ascii.equalsLower(a, ns, ne, TRANSFER_ENCODING)) {
                 continue;
             }
-            for (int t = 0; t < namedCount; t++) {
-                if (Ascii.equalsIgnoreCase(a, ns, ne, a, named[t * 2], named[t * 2 + 1])) {
-                    dropped[h >>> 6] |= 1L << h;
-                    break;
-                }
+            if (connection.names(a, ns, ne)) {
+                dropped[h >>> 6] |= 1L << h;
             }
         }
     }

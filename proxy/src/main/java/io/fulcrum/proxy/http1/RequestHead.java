@@ -5,8 +5,6 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.util.AbstractReferenceCounted;
-import io.netty.util.ReferenceCounted;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +20,7 @@ import java.util.Map;
  * <p>A head the parser could not accept carries its {@link #problem()} (400, 414, 431) and should
  * only be answered. Holds one reference to its bytes. Event-loop confined.
  */
-public final class RequestHead extends AbstractReferenceCounted {
+public final class RequestHead extends ParsedHead {
 
     /** The headers the proxy reads or rewrites; every other header is {@link #OTHER}. */
     public static final class Kind {
@@ -48,18 +46,13 @@ public final class RequestHead extends AbstractReferenceCounted {
         }
     }
 
-    private final ByteBuf bytes;
     private final HttpResponseStatus problem;
     private final HttpMethod method;
     private final String uri;
     private final boolean http11;
     /** Where the request line's text ends (before its CRLF). */
     private final int lineEnd;
-    private final int[] offsets;
     private final byte[] kinds;
-    private final int count;
-    private final long[] dropped;
-    private final long[] canonical;
     private final long contentLength;
     private final boolean chunked;
     private final boolean connectionClose;
@@ -69,17 +62,13 @@ public final class RequestHead extends AbstractReferenceCounted {
     RequestHead(ByteBuf bytes, HttpResponseStatus problem, HttpMethod method, String uri, boolean http11, int lineEnd,
                 int[] offsets, byte[] kinds, int count, long[] dropped, long[] canonical, long contentLength,
                 boolean chunked, boolean connectionClose, boolean connectionKeepAlive, boolean connectionUpgrade) {
-        this.bytes = bytes;
+        super(bytes, offsets, count, dropped, canonical);
         this.problem = problem;
         this.method = method;
         this.uri = uri;
         this.http11 = http11;
         this.lineEnd = lineEnd;
-        this.offsets = offsets;
         this.kinds = kinds;
-        this.count = count;
-        this.dropped = dropped;
-        this.canonical = canonical;
         this.contentLength = contentLength;
         this.chunked = chunked;
         this.connectionClose = connectionClose;
@@ -98,7 +87,8 @@ public final class RequestHead extends AbstractReferenceCounted {
         out.writeByte(' ');
         out.writeCharSequence(request.uri(), StandardCharsets.ISO_8859_1);
         out.writeCharSequence(" HTTP/1.1\r\n", StandardCharsets.ISO_8859_1);
-        for (Map.Entry<CharSequence, CharSequence> h : (Iterable<Map.Entry<CharSequence, CharSequence>>) request.headers()::iteratorCharSequence) {
+        Iterable<Map.Entry<CharSequence, CharSequence>> headers = request.headers()::iteratorCharSequence;
+        for (Map.Entry<CharSequence, CharSequence> h : headers) {
             out.writeCharSequence(h.getKey(), StandardCharsets.ISO_8859_1);
             out.writeCharSequence(": ", StandardCharsets.ISO_8859_1);
             out.writeCharSequence(h.getValue(), StandardCharsets.ISO_8859_1);
@@ -174,7 +164,7 @@ public final class RequestHead extends AbstractReferenceCounted {
     /** How many headers of this kind came. */
     public int count(byte kind) {
         int n = 0;
-        for (int i = 0; i < count; i++) {
+        for (int i = 0; i < headerCount(); i++) {
             if (kinds[i] == kind) {
                 n++;
             }
@@ -184,7 +174,7 @@ public final class RequestHead extends AbstractReferenceCounted {
 
     /** The first value of a header of this kind, or null. */
     public String first(byte kind) {
-        for (int i = 0; i < count; i++) {
+        for (int i = 0; i < headerCount(); i++) {
             if (kinds[i] == kind) {
                 return value(i);
             }
@@ -195,7 +185,7 @@ public final class RequestHead extends AbstractReferenceCounted {
     /** Every value of headers of this kind, in order. */
     public List<String> all(byte kind) {
         List<String> values = new ArrayList<>(2);
-        for (int i = 0; i < count; i++) {
+        for (int i = 0; i < headerCount(); i++) {
             if (kinds[i] == kind) {
                 values.add(value(i));
             }
@@ -203,95 +193,12 @@ public final class RequestHead extends AbstractReferenceCounted {
         return values;
     }
 
-    /** The first value of the header {@code name} (any case), or null. */
-    public String header(String name) {
-        for (int i = 0; i < count; i++) {
-            if (nameEquals(i, name)) {
-                return value(i);
-            }
-        }
-        return null;
-    }
-
-    /** Every value of the header {@code name} (any case), in order. */
-    public List<String> headers(String name) {
-        List<String> values = new ArrayList<>(2);
-        for (int i = 0; i < count; i++) {
-            if (nameEquals(i, name)) {
-                values.add(value(i));
-            }
-        }
-        return values;
-    }
-
-    private boolean nameEquals(int i, String name) {
-        int start = nameStart(i);
-        int len = nameEnd(i) - start;
-        if (len != name.length()) {
-            return false;
-        }
-        for (int k = 0; k < len; k++) {
-            if (Ascii.lower(bytes.getByte(start + k)) != Ascii.lower((byte) name.charAt(k))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private String value(int i) {
-        return bytes.toString(valueStart(i), valueEnd(i) - valueStart(i), StandardCharsets.ISO_8859_1);
-    }
-
-    ByteBuf bytes() {
-        return bytes;
-    }
-
     int lineEnd() {
         return lineEnd;
     }
 
-    int headerCount() {
-        return count;
-    }
-
     byte kind(int i) {
         return kinds[i];
-    }
-
-    int nameStart(int i) {
-        return offsets[i * ResponseHead.SLOTS];
-    }
-
-    int nameEnd(int i) {
-        return offsets[i * ResponseHead.SLOTS + 1];
-    }
-
-    int valueStart(int i) {
-        return offsets[i * ResponseHead.SLOTS + 2];
-    }
-
-    int valueEnd(int i) {
-        return offsets[i * ResponseHead.SLOTS + 3];
-    }
-
-    /** Hop-by-hop (RFC 9110 section 7.6.1, and what the Connection header names): never forwarded. */
-    boolean isDropped(int i) {
-        return (dropped[i >>> 6] & (1L << i)) != 0;
-    }
-
-    boolean isCanonical(int i) {
-        return (canonical[i >>> 6] & (1L << i)) != 0;
-    }
-
-    @Override
-    protected void deallocate() {
-        bytes.release();
-    }
-
-    @Override
-    public ReferenceCounted touch(Object hint) {
-        bytes.touch(hint);
-        return this;
     }
 
     @Override

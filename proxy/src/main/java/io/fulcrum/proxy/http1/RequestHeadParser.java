@@ -14,7 +14,7 @@ import java.util.Arrays;
  * rules that keep proxy and backend agreeing on where a request ends (RFC 9112 section 6) are
  * checked here: a lone {@code chunked}, or one valid Content-Length, and never both.
  *
- * <p>One per connection; its scratch array is reused. Event-loop confined.
+ * <p>One per event loop ({@link RequestParser}); its scratch array is reused from head to head.
  */
 final class RequestHeadParser {
 
@@ -38,7 +38,6 @@ final class RequestHeadParser {
     private static final byte[] TRAILER = Ascii.bytes("trailer");
     private static final byte[] PROXY_AUTHENTICATE = Ascii.bytes("proxy-authenticate");
     private static final byte[] PROXY_AUTHORIZATION = Ascii.bytes("proxy-authorization");
-    private static final byte[] CLOSE = Ascii.bytes("close");
     private static final byte[] CHUNKED = Ascii.bytes("chunked");
 
     private static final HttpMethod[] METHODS = {
@@ -56,8 +55,7 @@ final class RequestHeadParser {
     private static final int KEEP_SCRATCH_BYTES = 4096;
 
     private byte[] a = new byte[256];
-    private int[] named = new int[8];
-    private int namedCount;
+    private final ConnectionTokens connection = new ConnectionTokens();
 
     /**
      * @param head            the head's bytes, from the request line's first byte to the blank line's LF
@@ -117,12 +115,12 @@ final class RequestHeadParser {
         String uri = head.toString(head.readerIndex() + targetStart, targetEnd - targetStart,
                 StandardCharsets.ISO_8859_1);
 
-        int[] offsets = new int[16 * ResponseHead.SLOTS];
+        int[] offsets = new int[16 * ParsedHead.SLOTS];
         byte[] kinds = new byte[16];
         long[] dropped = new long[1];
         long[] canonical = new long[1];
         int count = 0;
-        namedCount = 0;
+        connection.reset();
         long contentLength = -1;
         int lengths = 0;
         int encodings = 0;
@@ -171,7 +169,7 @@ final class RequestHeadParser {
             }
             i += 2;
 
-            if (count * ResponseHead.SLOTS == offsets.length) {
+            if (count * ParsedHead.SLOTS == offsets.length) {
                 offsets = Arrays.copyOf(offsets, offsets.length * 2);
                 kinds = Arrays.copyOf(kinds, kinds.length * 2);
             }
@@ -179,7 +177,7 @@ final class RequestHeadParser {
                 dropped = Arrays.copyOf(dropped, dropped.length + 1);
                 canonical = Arrays.copyOf(canonical, canonical.length + 1);
             }
-            int o = count * ResponseHead.SLOTS;
+            int o = count * ParsedHead.SLOTS;
             offsets[o] = nameStart;
             offsets[o + 1] = nameEnd;
             offsets[o + 2] = valueStart;
@@ -203,10 +201,10 @@ final class RequestHeadParser {
                     chunked = Ascii.equalsLower(a, valueStart, valueEnd, CHUNKED);
                 }
                 case RequestHead.Kind.CONNECTION -> {
-                    int tokens = connectionTokens(valueStart, valueEnd);
-                    close |= (tokens & TOKEN_CLOSE) != 0;
-                    keepAlive |= (tokens & TOKEN_KEEP_ALIVE) != 0;
-                    upgradeToken |= (tokens & TOKEN_UPGRADE) != 0;
+                    int tokens = connection.read(a, valueStart, valueEnd);
+                    close |= (tokens & ConnectionTokens.CLOSE) != 0;
+                    keepAlive |= (tokens & ConnectionTokens.KEEP_ALIVE) != 0;
+                    upgradeToken |= (tokens & ConnectionTokens.UPGRADE) != 0;
                     dropped[count >>> 6] |= 1L << count;
                 }
                 case RequestHead.Kind.UPGRADE, RequestHead.Kind.HOP -> dropped[count >>> 6] |= 1L << count;
@@ -223,7 +221,7 @@ final class RequestHeadParser {
         if (lengths > 1) {
             return bad(head, null);
         }
-        if (namedCount > 0) {
+        if (connection.namesAny()) {
             dropNamed(offsets, kinds, count, dropped);
         }
         return new RequestHead(head, null, method, uri, http11, lineEnd, offsets, kinds, count, dropped, canonical,
@@ -288,47 +286,6 @@ final class RequestHeadParser {
         return Ascii.equalsLower(a, s, e, lower);
     }
 
-    private static final int TOKEN_CLOSE = 1;
-    private static final int TOKEN_KEEP_ALIVE = 2;
-    private static final int TOKEN_UPGRADE = 4;
-
-    private int connectionTokens(int start, int end) {
-        int flags = 0;
-        int i = start;
-        while (i <= end) {
-            int comma = i;
-            while (comma < end && a[comma] != ',') {
-                comma++;
-            }
-            int s = i;
-            int e = comma;
-            while (s < e && Ascii.isOws(a[s])) {
-                s++;
-            }
-            while (e > s && Ascii.isOws(a[e - 1])) {
-                e--;
-            }
-            if (e > s) {
-                if (Ascii.equalsLower(a, s, e, CLOSE)) {
-                    flags |= TOKEN_CLOSE;
-                } else if (Ascii.equalsLower(a, s, e, KEEP_ALIVE)) {
-                    flags |= TOKEN_KEEP_ALIVE;
-                } else if (Ascii.equalsLower(a, s, e, UPGRADE)) {
-                    flags |= TOKEN_UPGRADE;
-                } else {
-                    if (namedCount * 2 == named.length) {
-                        named = Arrays.copyOf(named, named.length * 2);
-                    }
-                    named[namedCount * 2] = s;
-                    named[namedCount * 2 + 1] = e;
-                    namedCount++;
-                }
-            }
-            i = comma + 1;
-        }
-        return flags;
-    }
-
     /** Drops what the Connection header names, but never Host or the framing headers. */
     private void dropNamed(int[] offsets, byte[] kinds, int count, long[] dropped) {
         for (int h = 0; h < count; h++) {
@@ -337,13 +294,10 @@ final class RequestHeadParser {
                     || k == RequestHead.Kind.TRANSFER_ENCODING) {
                 continue;
             }
-            int ns = offsets[h * ResponseHead.SLOTS];
-            int ne = offsets[h * ResponseHead.SLOTS + 1];
-            for (int t = 0; t < namedCount; t++) {
-                if (Ascii.equalsIgnoreCase(a, ns, ne, a, named[t * 2], named[t * 2 + 1])) {
-                    dropped[h >>> 6] |= 1L << h;
-                    break;
-                }
+            int ns = offsets[h * ParsedHead.SLOTS];
+            int ne = offsets[h * ParsedHead.SLOTS + 1];
+            if (connection.names(a, ns, ne)) {
+                dropped[h >>> 6] |= 1L << h;
             }
         }
     }

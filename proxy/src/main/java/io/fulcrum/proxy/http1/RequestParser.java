@@ -3,7 +3,6 @@ package io.fulcrum.proxy.http1;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.concurrent.FastThreadLocal;
 
@@ -22,12 +21,12 @@ import io.netty.util.concurrent.FastThreadLocal;
  * <p>Every read is announced to {@code onBytes} before it is parsed (the client-header and
  * client-idle timeouts count from raw bytes). Event-loop confined.
  */
-public final class RequestParser extends ChannelInboundHandlerAdapter {
+public final class RequestParser extends Http1Parser {
 
     /** A chunked request body broke its framing: the request cannot be delimited. */
-    public static final class RequestBodyException extends RuntimeException {
+    public static final class RequestBodyException extends Http1ParseException {
         RequestBodyException(String message) {
-            super(message, null, false, false);
+            super(message);
         }
     }
 
@@ -48,9 +47,6 @@ public final class RequestParser extends ChannelInboundHandlerAdapter {
     private final int maxHeaderBytes;
     private final Runnable onBytes;
     private State state = State.HEAD;
-    private ByteBuf partial;
-    /** Bytes of {@link #partial} already searched for the head's end. */
-    private int searched;
     private long remaining;
     /** Made on the connection's first chunked body: most connections never send one. */
     private ChunkedFraming chunks;
@@ -67,61 +63,27 @@ public final class RequestParser extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof ByteBuf in)) {
-            ctx.fireChannelRead(msg);
-            return;
-        }
+    void bytesArrived() {
         onBytes.run();
-        if (state == State.BROKEN) {
-            in.release();
-            return;
-        }
-        ByteBuf buf = in;
-        if (partial != null) {
-            buf = partial = append(ctx, partial, in);
-        }
-        try {
-            decode(ctx, buf);
-        } catch (RequestBodyException e) {
-            state = State.BROKEN;
-            ctx.fireExceptionCaught(e);
-        } finally {
-            if (buf == partial) {
-                if (state != State.HEAD || !partial.isReadable()) {
-                    partial.release();
-                    partial = null;
-                }
-            } else {
-                if (state == State.HEAD && buf.isReadable()) {
-                    partial = ctx.alloc().buffer(Math.max(256, buf.readableBytes() * 2));
-                    partial.writeBytes(buf);
-                }
-                buf.release();
-            }
-        }
     }
 
-    private static ByteBuf append(ChannelHandlerContext ctx, ByteBuf partial, ByteBuf in) {
-        try {
-            if (partial.writableBytes() < in.readableBytes()) {
-                partial.discardReadBytes();
-            }
-            if (partial.writableBytes() < in.readableBytes()) {
-                ByteBuf bigger = ctx.alloc().buffer(Math.max(partial.readableBytes() + in.readableBytes(),
-                        partial.capacity() * 2));
-                bigger.writeBytes(partial);
-                partial.release();
-                partial = bigger;
-            }
-            partial.writeBytes(in);
-            return partial;
-        } finally {
-            in.release();
-        }
+    @Override
+    boolean awaitingHead() {
+        return state == State.HEAD;
     }
 
-    private void decode(ChannelHandlerContext ctx, ByteBuf buf) {
+    @Override
+    boolean broken() {
+        return state == State.BROKEN;
+    }
+
+    @Override
+    void giveUp() {
+        state = State.BROKEN;
+    }
+
+    @Override
+    void decode(ChannelHandlerContext ctx, ByteBuf buf) {
         while (buf.isReadable()) {
             switch (state) {
                 case HEAD -> {
@@ -161,16 +123,14 @@ public final class RequestParser extends ChannelInboundHandlerAdapter {
             return false;
         }
         int start = buf.readerIndex();
-        int end = findHeadEnd(buf, start + (buf == partial ? Math.max(0, searched - 3) : 0));
+        int end = findHeadEnd(buf, false);
         if (end < 0) {
             HttpResponseStatus tooLong = tooLong(buf, start);
             if (tooLong != null) {
                 reject(ctx, buf, tooLong);
             }
-            searched = buf.readableBytes();
             return false;
         }
-        searched = 0;
         RequestHead head = HEADS.get().parse(buf.readRetainedSlice(end + 1 - start), maxLineBytes, maxHeaderBytes);
         if (head.problem() != null) {
             state = State.BROKEN;
@@ -211,7 +171,7 @@ public final class RequestParser extends ChannelInboundHandlerAdapter {
     private void reject(ChannelHandlerContext ctx, ByteBuf buf, HttpResponseStatus status) {
         state = State.BROKEN;
         buf.skipBytes(buf.readableBytes());
-        ctx.fireChannelRead(RequestHead.malformed(Unpooled.EMPTY_BUFFER, status));
+        ctx.fireChannelRead(RequestHead.malformed(status));
     }
 
     private static void skipEmptyLines(ByteBuf buf) {
@@ -222,41 +182,6 @@ public final class RequestParser extends ChannelInboundHandlerAdapter {
             } else {
                 return;
             }
-        }
-    }
-
-    /** The index of the LF of the CRLFCRLF that ends the head, or -1. */
-    private static int findHeadEnd(ByteBuf buf, int from) {
-        int end = buf.writerIndex();
-        int i = from;
-        while (i < end) {
-            int lf = buf.indexOf(i, end, Ascii.LF);
-            if (lf < 0 || lf + 2 >= end) {
-                return -1;
-            }
-            if (buf.getByte(lf + 1) == Ascii.CR && buf.getByte(lf + 2) == Ascii.LF) {
-                return lf + 2;
-            }
-            i = lf + 1;
-        }
-        return -1;
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        releasePartial();
-        ctx.fireChannelInactive();
-    }
-
-    @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
-        releasePartial();
-    }
-
-    private void releasePartial() {
-        if (partial != null) {
-            partial.release();
-            partial = null;
         }
     }
 }

@@ -3,8 +3,7 @@ package io.fulcrum.proxy.http1;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.FastThreadLocal;
 
 /**
  * Reads a backend connection's responses: each head once, as a {@link ResponseHead}, then the body
@@ -22,45 +21,37 @@ import io.netty.util.ReferenceCountUtil;
  * exception): the connection is given up. So is one followed by bytes nobody asked for, since they
  * would be read as the answer to the connection's next request. Event-loop confined.
  */
-public final class ResponseParser extends ChannelInboundHandlerAdapter {
+public final class ResponseParser extends Http1Parser {
 
     private enum State { HEAD, LENGTH, CHUNKED, CLOSE, UPGRADED, BROKEN }
 
-    // Where the chunked-body machine is (RFC 9112 section 7.1).
-    private static final int SIZE = 0;
-    private static final int SIZE_EXT = 1;
-    private static final int SIZE_LF = 2;
-    private static final int DATA = 3;
-    private static final int DATA_CR = 4;
-    private static final int DATA_LF = 5;
-    private static final int TRAILER_START = 6;
-    private static final int TRAILER_LINE = 7;
-    private static final int END_LF = 8;
-
-    /** A chunk-size line, extensions included, may be this long. */
-    private static final int MAX_CHUNK_LINE = 4096;
-
     private final int maxHeadBytes;
-    private final HeadParser heads = new HeadParser();
+    /** The head parser and its scratch array are the loop's, not each connection's. */
+    private static final FastThreadLocal<HeadParser> HEADS = new FastThreadLocal<>() {
+        @Override
+        protected HeadParser initialValue() {
+            return new HeadParser();
+        }
+    };
+
+    private final ChunkedFraming chunks;
     private State state = State.HEAD;
     private boolean headRequest;
     private boolean keepFraming = true;
-    /** A head split across reads: its bytes so far (a copy); null otherwise. */
-    private ByteBuf partial;
-    /** Bytes of {@link #partial} already searched for the head's end. */
-    private int searched;
-    /** LENGTH: body bytes still to come. CHUNKED: data bytes left in the current chunk. */
+    /** LENGTH: body bytes still to come. */
     private long remaining;
-    private int chunkPhase;
-    private long chunkSize;
-    private boolean chunkDigits;
-    private int lineBytes;
     /** Bytes came after the end of a response: the connection cannot be reused. */
     private boolean unsolicited;
+    /** The context, for data runs found while walking chunked framing without keeping it. */
+    private ChannelHandlerContext ctx;
+    /** Passes each run of chunk data on, when the framing is not kept. */
+    private final ChunkedFraming.DataSink dataRuns =
+            (buf, index, length) -> ctx.fireChannelRead(new ResponseBody(buf.retainedSlice(index, length), false));
 
-    /** @param maxHeadBytes a longer response head is an error */
+    /** @param maxHeadBytes a longer response head (or trailer section) is an error */
     public ResponseParser(int maxHeadBytes) {
         this.maxHeadBytes = maxHeadBytes;
+        this.chunks = new ChunkedFraming(false, maxHeadBytes, ResponseParseException::new);
     }
 
     /** What the next response answers: call before writing each request on this connection. */
@@ -71,65 +62,31 @@ public final class ResponseParser extends ChannelInboundHandlerAdapter {
 
     /** Whether the last response ended cleanly, with nothing after it: the connection may carry another request. */
     public boolean reusable() {
-        return state == State.HEAD && partial == null && !unsolicited;
+        return idle() && !unsolicited;
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof ByteBuf in)) {
-            ctx.fireChannelRead(msg);
-            return;
-        }
-        if (state == State.BROKEN) {
-            in.release();
-            return;
-        }
-        ByteBuf buf = in;
-        if (partial != null) {
-            buf = partial = append(ctx, partial, in);
-        }
-        try {
-            decode(ctx, buf);
-        } catch (ResponseParseException e) {
-            state = State.BROKEN;
-            ctx.fireExceptionCaught(e);
-        } finally {
-            if (buf == partial) {
-                if (state != State.HEAD || !partial.isReadable()) {
-                    partial.release();
-                    partial = null;
-                }
-            } else {
-                if (state == State.HEAD && buf.isReadable()) {
-                    // The start of a head, not all of it: keep a copy until the rest comes.
-                    partial = ctx.alloc().buffer(Math.max(256, buf.readableBytes() * 2));
-                    partial.writeBytes(buf);
-                }
-                buf.release();
-            }
-        }
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
     }
 
-    private static ByteBuf append(ChannelHandlerContext ctx, ByteBuf partial, ByteBuf in) {
-        try {
-            if (partial.writableBytes() < in.readableBytes()) {
-                partial.discardReadBytes();
-            }
-            if (partial.writableBytes() < in.readableBytes()) {
-                ByteBuf bigger = ctx.alloc().buffer(Math.max(partial.readableBytes() + in.readableBytes(),
-                        partial.capacity() * 2));
-                bigger.writeBytes(partial);
-                partial.release();
-                partial = bigger;
-            }
-            partial.writeBytes(in);
-            return partial;
-        } finally {
-            in.release();
-        }
+    @Override
+    boolean awaitingHead() {
+        return state == State.HEAD;
     }
 
-    private void decode(ChannelHandlerContext ctx, ByteBuf buf) {
+    @Override
+    boolean broken() {
+        return state == State.BROKEN;
+    }
+
+    @Override
+    void giveUp() {
+        state = State.BROKEN;
+    }
+
+    @Override
+    void decode(ChannelHandlerContext ctx, ByteBuf buf) {
         while (buf.isReadable()) {
             if (unsolicited) {
                 // A response ended and more bytes follow it: no request is waiting for them.
@@ -167,15 +124,13 @@ public final class ResponseParser extends ChannelInboundHandlerAdapter {
     /** Reads one head if all of it is here; false (nothing consumed) when more bytes are needed. */
     private boolean readHead(ChannelHandlerContext ctx, ByteBuf buf) {
         int start = buf.readerIndex();
-        int end = findHeadEnd(buf, start + (buf == partial ? Math.max(0, searched - 2) : 0));
+        int end = findHeadEnd(buf, true);
         if (end < 0) {
             if (buf.readableBytes() > maxHeadBytes) {
                 throw new ResponseParseException("response head longer than " + maxHeadBytes + " bytes");
             }
-            searched = buf.readableBytes();
             return false;
         }
-        searched = 0;
         int length = end + 1 - start;
         if (length > maxHeadBytes) {
             throw new ResponseParseException("response head longer than " + maxHeadBytes + " bytes");
@@ -183,7 +138,7 @@ public final class ResponseParser extends ChannelInboundHandlerAdapter {
         ByteBuf bytes = buf.readRetainedSlice(length);
         ResponseHead head;
         try {
-            head = heads.parse(bytes, headRequest);
+            head = HEADS.get().parse(bytes, headRequest);
         } catch (RuntimeException e) {
             bytes.release();
             throw e;
@@ -214,38 +169,12 @@ public final class ResponseParser extends ChannelInboundHandlerAdapter {
             }
             case CHUNKED -> {
                 state = State.CHUNKED;
-                chunkPhase = SIZE;
-                chunkSize = 0;
-                chunkDigits = false;
-                lineBytes = 0;
+                chunks.reset();
             }
             default -> state = State.CLOSE;
         }
         ctx.fireChannelRead(head);
         return true;
-    }
-
-    /** The index of the LF that ends the head (the second of LF [CR] LF), or -1. */
-    private static int findHeadEnd(ByteBuf buf, int from) {
-        int end = buf.writerIndex();
-        int i = from;
-        while (i < end) {
-            int lf = buf.indexOf(i, end, Ascii.LF);
-            if (lf < 0) {
-                return -1;
-            }
-            if (lf + 1 < end && buf.getByte(lf + 1) == Ascii.LF) {
-                return lf + 1;
-            }
-            if (lf + 2 < end && buf.getByte(lf + 1) == Ascii.CR && buf.getByte(lf + 2) == Ascii.LF) {
-                return lf + 2;
-            }
-            if (lf + 2 >= end) {
-                return -1;
-            }
-            i = lf + 1;
-        }
-        return -1;
     }
 
     private void readLength(ChannelHandlerContext ctx, ByteBuf buf) {
@@ -262,163 +191,23 @@ public final class ResponseParser extends ChannelInboundHandlerAdapter {
 
     /**
      * Walks the chunked framing. Keeping framing, the piece passed on is every byte walked, framing
-     * included; otherwise each run of chunk data is passed on as it is found, and an empty last piece
-     * ends the body (trailer fields are read and dropped).
+     * included; otherwise each run of chunk data is passed on as it is found, and an
+     * empty last piece ends the body (trailer fields are read and dropped).
      */
     private void readChunked(ChannelHandlerContext ctx, ByteBuf buf) {
         int start = buf.readerIndex();
-        int end = buf.writerIndex();
-        int i = start;
-        boolean finished = false;
-        while (i < end && !finished) {
-            if (chunkPhase == DATA) {
-                int n = (int) Math.min(remaining, end - i);
-                if (!keepFraming) {
-                    ctx.fireChannelRead(new ResponseBody(buf.retainedSlice(i, n), false));
-                }
-                i += n;
-                remaining -= n;
-                if (remaining == 0) {
-                    chunkPhase = DATA_CR;
-                }
-            } else {
-                finished = step(buf.getByte(i++));
-            }
-        }
-        buf.readerIndex(i);
+        int end = chunks.walk(buf, start, buf.writerIndex(), keepFraming ? null : dataRuns);
+        buf.readerIndex(end);
+        boolean finished = chunks.finished();
         if (finished) {
             state = State.HEAD;
             unsolicited = buf.isReadable();
         }
         if (keepFraming) {
-            if (i > start || finished) {
-                ctx.fireChannelRead(new ResponseBody(buf.retainedSlice(start, i - start), finished));
-            }
+            ctx.fireChannelRead(new ResponseBody(buf.retainedSlice(start, end - start), finished));
         } else if (finished) {
             ctx.fireChannelRead(new ResponseBody(Unpooled.EMPTY_BUFFER, true));
         }
-    }
-
-    /** One byte of framing; true when it ends the body. */
-    private boolean step(byte b) {
-        switch (chunkPhase) {
-            case SIZE -> {
-                int d = hex(b);
-                if (d >= 0) {
-                    if (chunkSize > (Long.MAX_VALUE >>> 5)) {
-                        throw new ResponseParseException("chunk size too large");
-                    }
-                    chunkSize = chunkSize * 16 + d;
-                    chunkDigits = true;
-                    countLine();
-                } else if (!chunkDigits) {
-                    throw new ResponseParseException("malformed chunk size");
-                } else if (b == ';' || Ascii.isOws(b)) {
-                    chunkPhase = SIZE_EXT;
-                    countLine();
-                } else if (b == Ascii.CR) {
-                    chunkPhase = SIZE_LF;
-                } else if (b == Ascii.LF) {
-                    endOfSizeLine();
-                } else {
-                    throw new ResponseParseException("malformed chunk size");
-                }
-            }
-            case SIZE_EXT -> {
-                if (b == Ascii.CR) {
-                    chunkPhase = SIZE_LF;
-                } else if (b == Ascii.LF) {
-                    endOfSizeLine();
-                } else if (Ascii.isForbiddenInValue(b)) {
-                    throw new ResponseParseException("control byte in a chunk extension");
-                } else {
-                    countLine();
-                }
-            }
-            case SIZE_LF -> {
-                if (b != Ascii.LF) {
-                    throw new ResponseParseException("bare CR in a chunk size line");
-                }
-                endOfSizeLine();
-            }
-            case DATA_CR -> {
-                if (b == Ascii.CR) {
-                    chunkPhase = DATA_LF;
-                } else if (b == Ascii.LF) {
-                    chunkPhase = SIZE;
-                } else {
-                    throw new ResponseParseException("chunk data longer than its size");
-                }
-            }
-            case DATA_LF -> {
-                if (b != Ascii.LF) {
-                    throw new ResponseParseException("chunk data longer than its size");
-                }
-                chunkPhase = SIZE;
-            }
-            case TRAILER_START -> {
-                if (b == Ascii.CR) {
-                    chunkPhase = END_LF;
-                } else if (b == Ascii.LF) {
-                    return true;
-                } else {
-                    chunkPhase = TRAILER_LINE;
-                    countTrailer();
-                }
-            }
-            case TRAILER_LINE -> {
-                if (b == Ascii.LF) {
-                    chunkPhase = TRAILER_START;
-                } else {
-                    countTrailer();
-                }
-            }
-            case END_LF -> {
-                if (b != Ascii.LF) {
-                    throw new ResponseParseException("bare CR after the last chunk");
-                }
-                return true;
-            }
-            default -> throw new IllegalStateException("chunk phase " + chunkPhase);
-        }
-        return false;
-    }
-
-    private void endOfSizeLine() {
-        lineBytes = 0;
-        chunkDigits = false;
-        if (chunkSize == 0) {
-            chunkPhase = TRAILER_START;
-        } else {
-            remaining = chunkSize;
-            chunkSize = 0;
-            chunkPhase = DATA;
-        }
-    }
-
-    private void countLine() {
-        if (++lineBytes > MAX_CHUNK_LINE) {
-            throw new ResponseParseException("chunk size line longer than " + MAX_CHUNK_LINE + " bytes");
-        }
-    }
-
-    private void countTrailer() {
-        if (++lineBytes > maxHeadBytes) {
-            throw new ResponseParseException("trailer section longer than " + maxHeadBytes + " bytes");
-        }
-    }
-
-    private static int hex(byte b) {
-        if (b >= '0' && b <= '9') {
-            return b - '0';
-        }
-        if (b >= 'a' && b <= 'f') {
-            return b - 'a' + 10;
-        }
-        if (b >= 'A' && b <= 'F') {
-            return b - 'A' + 10;
-        }
-        return -1;
     }
 
     /** A body delimited by the backend closing ends here, cleanly; any other body in progress is cut short. */
@@ -430,17 +219,5 @@ public final class ResponseParser extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(new ResponseBody(Unpooled.EMPTY_BUFFER, true));
         }
         ctx.fireChannelInactive();
-    }
-
-    @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
-        releasePartial();
-    }
-
-    private void releasePartial() {
-        if (partial != null) {
-            ReferenceCountUtil.release(partial);
-            partial = null;
-        }
     }
 }

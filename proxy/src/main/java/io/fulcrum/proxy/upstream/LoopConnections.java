@@ -113,6 +113,11 @@ public final class LoopConnections {
             if (!ch.isActive()) {
                 continue;
             }
+            if (!h.reusable()) {
+                // Part of a response head arrived while it sat idle: nobody asked for it.
+                ch.close();
+                continue;
+            }
             if (ticker.getAsLong() - h.idleSince() >= idleTimeoutNanos) {
                 ch.close();
                 closeQueued(q);
