@@ -49,6 +49,8 @@ public final class ResponseParser extends ChannelInboundHandlerAdapter {
     private ByteBuf partial;
     /** Bytes of {@link #partial} already searched for the head's end. */
     private int searched;
+    /** The buffer being decoded is {@link #partial}'s bytes with the read appended, so {@link #searched} applies. */
+    private boolean cumulated;
     /** LENGTH: body bytes still to come. CHUNKED: data bytes left in the current chunk. */
     private long remaining;
     private int chunkPhase;
@@ -85,8 +87,12 @@ public final class ResponseParser extends ChannelInboundHandlerAdapter {
             return;
         }
         ByteBuf buf = in;
-        if (partial != null) {
-            buf = partial = append(ctx, partial, in);
+        cumulated = partial != null;
+        if (cumulated) {
+            // While it is decoded the cumulation belongs to this read, not to the parser: a handler the
+            // pieces reach may ask reusable() (the last piece) or remove the parser (the tunnel, after a 101).
+            buf = append(ctx, partial, in);
+            partial = null;
         }
         try {
             decode(ctx, buf);
@@ -94,17 +100,16 @@ public final class ResponseParser extends ChannelInboundHandlerAdapter {
             state = State.BROKEN;
             ctx.fireExceptionCaught(e);
         } finally {
-            if (buf == partial) {
-                if (state != State.HEAD || !partial.isReadable()) {
-                    partial.release();
-                    partial = null;
-                }
-            } else {
-                if (state == State.HEAD && buf.isReadable()) {
-                    // The start of a head, not all of it: keep a copy until the rest comes.
+            if (state == State.HEAD && buf.isReadable() && !ctx.isRemoved()) {
+                // The start of a head, not all of it: keep it (a copy of a read's buffer) until the rest comes.
+                if (cumulated) {
+                    partial = buf;
+                } else {
                     partial = ctx.alloc().buffer(Math.max(256, buf.readableBytes() * 2));
                     partial.writeBytes(buf);
+                    buf.release();
                 }
+            } else {
                 buf.release();
             }
         }
@@ -112,7 +117,8 @@ public final class ResponseParser extends ChannelInboundHandlerAdapter {
 
     private static ByteBuf append(ChannelHandlerContext ctx, ByteBuf partial, ByteBuf in) {
         try {
-            if (partial.writableBytes() < in.readableBytes()) {
+            if (partial.writableBytes() < in.readableBytes() && partial.refCnt() == 1) {
+                // Not while a head read from it is held (an interim one): its bytes would be overwritten.
                 partial.discardReadBytes();
             }
             if (partial.writableBytes() < in.readableBytes()) {
@@ -167,7 +173,7 @@ public final class ResponseParser extends ChannelInboundHandlerAdapter {
     /** Reads one head if all of it is here; false (nothing consumed) when more bytes are needed. */
     private boolean readHead(ChannelHandlerContext ctx, ByteBuf buf) {
         int start = buf.readerIndex();
-        int end = findHeadEnd(buf, start + (buf == partial ? Math.max(0, searched - 2) : 0));
+        int end = findHeadEnd(buf, start + (cumulated ? Math.max(0, searched - 2) : 0));
         if (end < 0) {
             if (buf.readableBytes() > maxHeadBytes) {
                 throw new ResponseParseException("response head longer than " + maxHeadBytes + " bytes");
