@@ -208,6 +208,15 @@ class HeadParserTest {
                 h.release();
             }
         }
+        // Where no body follows (an answer to HEAD, a 304), the client still never sees both framings.
+        ResponseHead none = parse("HTTP/1.1 304 Not Modified\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n");
+        try {
+            assertEquals(List.of("Transfer-Encoding"), kept(none));
+            assertEquals(BodyFraming.NONE, none.framing());
+            assertEquals(-1, none.contentLength());
+        } finally {
+            none.release();
+        }
         ResponseHead h = parse("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: gzip\r\n\r\n");
         try {
             assertEquals(List.of("Transfer-Encoding"), kept(h), "not chunked: the length is dropped all the same");

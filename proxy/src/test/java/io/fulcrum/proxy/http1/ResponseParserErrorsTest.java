@@ -83,6 +83,9 @@ class ResponseParserErrorsTest {
                 Arguments.of(";ext\r\n0\r\n\r\n", "malformed chunk size"),
                 Arguments.of(" 5\r\nhello\r\n", "malformed chunk size"),
                 Arguments.of("5x\r\nhello\r\n", "malformed chunk size"),
+                // Whitespace after the size may only lead to ';' or the line end.
+                Arguments.of("5 junk\r\nhello\r\n", "malformed chunk size"),
+                Arguments.of("5 6\r\nhello\r\n", "malformed chunk size"),
                 Arguments.of("-5\r\nhello\r\n", "malformed chunk size"),
                 Arguments.of("3\r\nabc\r\nq\r\n", "malformed chunk size"),
                 Arguments.of("3\r\nabcd\r\n0\r\n\r\n", "chunk data longer than its size"),

@@ -125,6 +125,17 @@ class ResponseParserTest {
         }
     }
 
+    /** RFC 9112's BWS: whitespace after a chunk size, before its extension or the line end, is accepted. */
+    @ParameterizedTest(name = "keepFraming={0}")
+    @ValueSource(booleans = {true, false})
+    void whitespaceAfterAChunkSizeBeforeItsExtensionOrLineEnd(boolean keepFraming) {
+        String body = "4 ;name=value\r\nWiki\r\n5\t \r\npedia\r\n0  \r\n\r\n";
+        try (ParserHarness h = harness(keepFraming)) {
+            h.write(CHUNKED_HEAD + body);
+            h.assertOneResponse(200, keepFraming ? body : "Wikipedia", "one read");
+        }
+    }
+
     @ParameterizedTest(name = "keepFraming={0}")
     @ValueSource(booleans = {true, false})
     void chunkedSplitAtEveryByte(boolean keepFraming) {

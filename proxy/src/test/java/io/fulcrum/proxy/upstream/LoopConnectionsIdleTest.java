@@ -1,6 +1,7 @@
 package io.fulcrum.proxy.upstream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +10,7 @@ import io.fulcrum.health.HealthStatus;
 import io.fulcrum.proxy.backend.Backend;
 import io.fulcrum.proxy.config.HostPort;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -16,6 +18,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -196,5 +199,27 @@ class LoopConnectionsIdleTest {
         assertEquals(0, (int) onLoop(pool::idleCount));
         assertNull(onLoop(() -> pool.poll(backend)));
         assertEquals(0, backend.stats().activeConnections());
+    }
+
+    @Test
+    void aConnectionOnWhichPartOfAHeadArrivedWhilePooledIsNotReused() throws Exception {
+        LoopConnections pool = fakeClockPool(30 * SECOND);
+        BackendHandler h = connect(pool);
+        Channel serverSide = accepted.poll(5, TimeUnit.SECONDS);
+        onLoop(() -> {
+            pool.release(backend, h);
+            return null;
+        });
+        // Too little for the parser to pass anything on: the connection stays pooled, holding half a head.
+        serverSide.writeAndFlush(Unpooled.copiedBuffer("HTTP/1.1 200 OK\r\nContent-Le", StandardCharsets.US_ASCII))
+                .sync();
+        long deadline = System.nanoTime() + 5 * SECOND;
+        while (onLoop(h::reusable) && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertFalse(onLoop(h::reusable), "the parser holds part of a head");
+        assertEquals(1, (int) onLoop(pool::idleCount));
+        assertNull(onLoop(() -> pool.poll(backend)), "a connection with unasked-for bytes is not handed out");
+        assertTrue(h.channel().closeFuture().await(5, TimeUnit.SECONDS));
     }
 }
