@@ -1,7 +1,6 @@
 package io.fulcrum.proxy.http1;
 
 import io.netty.buffer.ByteBuf;
-import java.util.Arrays;
 
 /**
  * Parses one response head (status line, header lines, blank line) from a copy of its bytes into a
@@ -88,10 +87,7 @@ final class HeadParser {
         int reasonEnd = i;
         i = a[i] == '\r' ? i + 2 : i + 1;
 
-        int[] offsets = new int[16 * ParsedHead.SLOTS];
-        long[] dropped = new long[1];
-        long[] canonical = new long[1];
-        int count = 0;
+        HeaderLines lines = new HeaderLines();
         connection.reset();
         long contentLength = -1;
         int contentLengthIndex = -1;
@@ -147,21 +143,7 @@ final class HeadParser {
             }
             i = lineEnd;
 
-            if (count * ParsedHead.SLOTS == offsets.length) {
-                offsets = Arrays.copyOf(offsets, offsets.length * 2);
-            }
-            if ((count >>> 6) == dropped.length) {
-                dropped = Arrays.copyOf(dropped, dropped.length + 1);
-                canonical = Arrays.copyOf(canonical, canonical.length + 1);
-            }
-            int o = count * ParsedHead.SLOTS;
-            offsets[o] = nameStart;
-            offsets[o + 1] = nameEnd;
-            offsets[o + 2] = valueStart;
-            offsets[o + 3] = valueEnd;
-            if (canon) {
-                canonical[count >>> 6] |= 1L << count;
-            }
+            int index = lines.add(nameStart, nameEnd, valueStart, valueEnd, canon);
 
             boolean hop = false;
             switch (nameEnd - nameStart) {
@@ -187,7 +169,7 @@ final class HeadParser {
                         if (contentLength >= 0) {
                             hop = true;                 // the same value twice: forward it once
                         } else {
-                            contentLengthIndex = count;
+                            contentLengthIndex = index;
                         }
                         contentLength = value;
                     }
@@ -205,17 +187,16 @@ final class HeadParser {
                 }
             }
             if (hop) {
-                dropped[count >>> 6] |= 1L << count;
+                lines.drop(index);
             }
-            count++;
         }
         if (connection.namesAny()) {
-            dropNamed(offsets, count, dropped);
+            dropNamed(lines);
         }
         if (transferEncoding && contentLengthIndex >= 0) {
             // RFC 9112 section 6.3: Transfer-Encoding overrides Content-Length, which is not forwarded
             // (also where no body follows, so that the client never sees both).
-            dropped[contentLengthIndex >>> 6] |= 1L << contentLengthIndex;
+            lines.drop(contentLengthIndex);
             contentLength = -1;
         }
 
@@ -230,23 +211,23 @@ final class HeadParser {
             framing = BodyFraming.CLOSE;
         }
         boolean keepAlive = framing != BodyFraming.CLOSE && (http11 ? !close : keepAliveToken && !close);
-        return new ResponseHead(head, status, http11, reasonStart, reasonEnd, offsets, count, dropped, canonical,
-                framing, framing == BodyFraming.CHUNKED ? -1 : contentLength, keepAlive);
+        return new ResponseHead(head, status, http11, reasonStart, reasonEnd, lines, framing,
+                framing == BodyFraming.CHUNKED ? -1 : contentLength, keepAlive);
     }
 
     /**
      * Marks every header a Connection value names as hop-by-hop (RFC 9110 section 7.6.1), except the
      * framing headers: dropping those would change where the response ends.
      */
-    private void dropNamed(int[] offsets, int count, long[] dropped) {
-        for (int h = 0; h < count; h++) {
-            int ns = offsets[h * ParsedHead.SLOTS];
-            int ne = offsets[h * ParsedHead.SLOTS + 1];
+    private void dropNamed(HeaderLines lines) {
+        for (int h = 0; h < lines.count(); h++) {
+            int ns = lines.nameStart(h);
+            int ne = lines.nameEnd(h);
             if (Ascii.equalsLower(a, ns, ne, CONTENT_LENGTH) || Ascii.equalsLower(a, ns, ne, TRANSFER_ENCODING)) {
                 continue;
             }
             if (connection.names(a, ns, ne)) {
-                dropped[h >>> 6] |= 1L << h;
+                lines.drop(h);
             }
         }
     }

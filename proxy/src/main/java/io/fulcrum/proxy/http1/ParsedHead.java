@@ -15,23 +15,14 @@ import java.util.List;
  */
 abstract class ParsedHead extends AbstractReferenceCounted {
 
-    /** Per header, four offsets into the bytes: name start, name end, value start, value end. */
-    static final int SLOTS = 4;
-
     private final ByteBuf bytes;
-    private final int[] offsets;
+    private final HeaderLines lines;
     private final int count;
-    /** Bit i set: header i is not forwarded. */
-    private final long[] dropped;
-    /** Bit i set: header i's line is exactly "name: value" CRLF. */
-    private final long[] canonical;
 
-    ParsedHead(ByteBuf bytes, int[] offsets, int count, long[] dropped, long[] canonical) {
+    ParsedHead(ByteBuf bytes, HeaderLines lines) {
         this.bytes = bytes;
-        this.offsets = offsets;
-        this.count = count;
-        this.dropped = dropped;
-        this.canonical = canonical;
+        this.lines = lines;
+        this.count = lines.count();
     }
 
     ByteBuf bytes() {
@@ -43,28 +34,33 @@ abstract class ParsedHead extends AbstractReferenceCounted {
     }
 
     int nameStart(int i) {
-        return offsets[i * SLOTS];
+        return lines.nameStart(i);
     }
 
     int nameEnd(int i) {
-        return offsets[i * SLOTS + 1];
+        return lines.nameEnd(i);
     }
 
     int valueStart(int i) {
-        return offsets[i * SLOTS + 2];
+        return lines.valueStart(i);
     }
 
     int valueEnd(int i) {
-        return offsets[i * SLOTS + 3];
+        return lines.valueEnd(i);
     }
 
+    /** Whether header i is left out when the head is forwarded. */
     boolean isDropped(int i) {
-        return (dropped[i >>> 6] & (1L << i)) != 0;
+        return lines.isDropped(i);
     }
 
     /** Whether header i's line reads "name: value" CRLF and the next line starts right after it. */
     boolean isCanonical(int i) {
-        return (canonical[i >>> 6] & (1L << i)) != 0;
+        return lines.isCanonical(i);
+    }
+
+    byte kind(int i) {
+        return lines.kind(i);
     }
 
     /** The first value of the header {@code name} (any case), or null. Copies: not for every request. */

@@ -52,7 +52,6 @@ public final class RequestHead extends ParsedHead {
     private final boolean http11;
     /** Where the request line's text ends (before its CRLF). */
     private final int lineEnd;
-    private final byte[] kinds;
     private final long contentLength;
     private final boolean chunked;
     private final boolean connectionClose;
@@ -60,15 +59,14 @@ public final class RequestHead extends ParsedHead {
     private final boolean connectionUpgrade;
 
     RequestHead(ByteBuf bytes, HttpResponseStatus problem, HttpMethod method, String uri, boolean http11, int lineEnd,
-                int[] offsets, byte[] kinds, int count, long[] dropped, long[] canonical, long contentLength,
-                boolean chunked, boolean connectionClose, boolean connectionKeepAlive, boolean connectionUpgrade) {
-        super(bytes, offsets, count, dropped, canonical);
+                HeaderLines lines, long contentLength, boolean chunked, boolean connectionClose,
+                boolean connectionKeepAlive, boolean connectionUpgrade) {
+        super(bytes, lines);
         this.problem = problem;
         this.method = method;
         this.uri = uri;
         this.http11 = http11;
         this.lineEnd = lineEnd;
-        this.kinds = kinds;
         this.contentLength = contentLength;
         this.chunked = chunked;
         this.connectionClose = connectionClose;
@@ -104,8 +102,7 @@ public final class RequestHead extends ParsedHead {
     }
 
     static RequestHead malformed(ByteBuf bytes, HttpResponseStatus problem) {
-        return new RequestHead(bytes, problem, null, "", true, 0, new int[0], new byte[0], 0, new long[1], new long[1],
-                -1, false, true, false, false);
+        return new RequestHead(bytes, problem, null, "", true, 0, new HeaderLines(), -1, false, true, false, false);
     }
 
     /**
@@ -165,7 +162,7 @@ public final class RequestHead extends ParsedHead {
     public int count(byte kind) {
         int n = 0;
         for (int i = 0; i < headerCount(); i++) {
-            if (kinds[i] == kind) {
+            if (kind(i) == kind) {
                 n++;
             }
         }
@@ -175,7 +172,7 @@ public final class RequestHead extends ParsedHead {
     /** The first value of a header of this kind, or null. */
     public String first(byte kind) {
         for (int i = 0; i < headerCount(); i++) {
-            if (kinds[i] == kind) {
+            if (kind(i) == kind) {
                 return value(i);
             }
         }
@@ -186,7 +183,7 @@ public final class RequestHead extends ParsedHead {
     public List<String> all(byte kind) {
         List<String> values = new ArrayList<>(2);
         for (int i = 0; i < headerCount(); i++) {
-            if (kinds[i] == kind) {
+            if (kind(i) == kind) {
                 values.add(value(i));
             }
         }
@@ -195,10 +192,6 @@ public final class RequestHead extends ParsedHead {
 
     int lineEnd() {
         return lineEnd;
-    }
-
-    byte kind(int i) {
-        return kinds[i];
     }
 
     @Override

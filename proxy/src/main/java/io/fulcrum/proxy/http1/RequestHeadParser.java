@@ -115,11 +115,7 @@ final class RequestHeadParser {
         String uri = head.toString(head.readerIndex() + targetStart, targetEnd - targetStart,
                 StandardCharsets.ISO_8859_1);
 
-        int[] offsets = new int[16 * ParsedHead.SLOTS];
-        byte[] kinds = new byte[16];
-        long[] dropped = new long[1];
-        long[] canonical = new long[1];
-        int count = 0;
+        HeaderLines lines = new HeaderLines();
         connection.reset();
         long contentLength = -1;
         int lengths = 0;
@@ -169,24 +165,9 @@ final class RequestHeadParser {
             }
             i += 2;
 
-            if (count * ParsedHead.SLOTS == offsets.length) {
-                offsets = Arrays.copyOf(offsets, offsets.length * 2);
-                kinds = Arrays.copyOf(kinds, kinds.length * 2);
-            }
-            if ((count >>> 6) == dropped.length) {
-                dropped = Arrays.copyOf(dropped, dropped.length + 1);
-                canonical = Arrays.copyOf(canonical, canonical.length + 1);
-            }
-            int o = count * ParsedHead.SLOTS;
-            offsets[o] = nameStart;
-            offsets[o + 1] = nameEnd;
-            offsets[o + 2] = valueStart;
-            offsets[o + 3] = valueEnd;
-            if (canon) {
-                canonical[count >>> 6] |= 1L << count;
-            }
+            int index = lines.add(nameStart, nameEnd, valueStart, valueEnd, canon);
             byte kind = kind(nameStart, nameEnd);
-            kinds[count] = kind;
+            lines.kind(index, kind);
             switch (kind) {
                 case RequestHead.Kind.CONTENT_LENGTH -> {
                     lengths++;
@@ -205,13 +186,12 @@ final class RequestHeadParser {
                     close |= (tokens & ConnectionTokens.CLOSE) != 0;
                     keepAlive |= (tokens & ConnectionTokens.KEEP_ALIVE) != 0;
                     upgradeToken |= (tokens & ConnectionTokens.UPGRADE) != 0;
-                    dropped[count >>> 6] |= 1L << count;
+                    lines.drop(index);
                 }
-                case RequestHead.Kind.UPGRADE, RequestHead.Kind.HOP -> dropped[count >>> 6] |= 1L << count;
+                case RequestHead.Kind.UPGRADE, RequestHead.Kind.HOP -> lines.drop(index);
                 default -> {
                 }
             }
-            count++;
         }
         // Framing (RFC 9112 section 6): only a lone "chunked" is forwarded (anything else could be
         // framed differently by a backend), never with a Content-Length; one length, not two.
@@ -222,10 +202,10 @@ final class RequestHeadParser {
             return bad(head, null);
         }
         if (connection.namesAny()) {
-            dropNamed(offsets, kinds, count, dropped);
+            dropNamed(lines);
         }
-        return new RequestHead(head, null, method, uri, http11, lineEnd, offsets, kinds, count, dropped, canonical,
-                contentLength, chunked, close, keepAlive, upgradeToken);
+        return new RequestHead(head, null, method, uri, http11, lineEnd, lines, contentLength, chunked, close,
+                keepAlive, upgradeToken);
     }
 
     private static RequestHead bad(ByteBuf head, HttpResponseStatus status) {
@@ -287,17 +267,15 @@ final class RequestHeadParser {
     }
 
     /** Drops what the Connection header names, but never Host or the framing headers. */
-    private void dropNamed(int[] offsets, byte[] kinds, int count, long[] dropped) {
-        for (int h = 0; h < count; h++) {
-            byte k = kinds[h];
+    private void dropNamed(HeaderLines lines) {
+        for (int h = 0; h < lines.count(); h++) {
+            byte k = lines.kind(h);
             if (k == RequestHead.Kind.HOST || k == RequestHead.Kind.CONTENT_LENGTH
                     || k == RequestHead.Kind.TRANSFER_ENCODING) {
                 continue;
             }
-            int ns = offsets[h * ParsedHead.SLOTS];
-            int ne = offsets[h * ParsedHead.SLOTS + 1];
-            if (connection.names(a, ns, ne)) {
-                dropped[h >>> 6] |= 1L << h;
+            if (connection.names(a, lines.nameStart(h), lines.nameEnd(h))) {
+                lines.drop(h);
             }
         }
     }

@@ -25,10 +25,9 @@ public final class ResponseHead extends ParsedHead {
     private final long contentLength;
     private final boolean keepAlive;
 
-    ResponseHead(ByteBuf bytes, int status, boolean http11, int reasonStart, int reasonEnd, int[] offsets,
-                 int count, long[] dropped, long[] canonical, BodyFraming framing, long contentLength,
-                 boolean keepAlive) {
-        super(bytes, offsets, count, dropped, canonical);
+    ResponseHead(ByteBuf bytes, int status, boolean http11, int reasonStart, int reasonEnd, HeaderLines lines,
+                 BodyFraming framing, long contentLength, boolean keepAlive) {
+        super(bytes, lines);
         this.status = status;
         this.http11 = http11;
         this.reasonStart = reasonStart;
