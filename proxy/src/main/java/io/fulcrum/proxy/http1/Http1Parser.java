@@ -22,6 +22,8 @@ abstract class Http1Parser extends ChannelInboundHandlerAdapter {
     private boolean cumulated;
     /** Bytes of the cumulation already searched for the head's end. */
     private int searched;
+    /** The connection was given up: whatever arrives is dropped. */
+    private boolean broken;
 
     @Override
     public final void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -30,7 +32,7 @@ abstract class Http1Parser extends ChannelInboundHandlerAdapter {
             return;
         }
         bytesArrived();
-        if (broken()) {
+        if (broken) {
             in.release();
             return;
         }
@@ -46,7 +48,7 @@ abstract class Http1Parser extends ChannelInboundHandlerAdapter {
             giveUp();
             ctx.fireExceptionCaught(e);
         } finally {
-            if (awaitingHead() && buf.isReadable() && !ctx.isRemoved()) {
+            if (!broken && awaitingHead() && buf.isReadable() && !ctx.isRemoved()) {
                 // The start of a head, not all of it: keep it (a copy of a read's buffer) until the rest comes.
                 if (cumulated) {
                     partial = buf;
@@ -111,20 +113,27 @@ abstract class Http1Parser extends ChannelInboundHandlerAdapter {
 
     /** Whether no message is under way: the parser is between messages, nothing of the next one kept. */
     final boolean idle() {
-        return awaitingHead() && partial == null;
+        return !broken && awaitingHead() && partial == null;
     }
 
-    /** Parses what it can of {@code buf}, passing messages on; leaves an incomplete head unread. */
+    /** Whether the connection was given up. */
+    final boolean broken() {
+        return broken;
+    }
+
+    /** Gives the connection up (a parse error, or bytes that cannot be framed): whatever arrives is dropped. */
+    final void giveUp() {
+        broken = true;
+    }
+
+    /**
+     * Parses what it can of {@code buf}, passing messages on; leaves an incomplete head unread, and
+     * stops once the connection is given up.
+     */
     abstract void decode(ChannelHandlerContext ctx, ByteBuf buf);
 
     /** Whether the next bytes start a head (so that unread bytes left by {@link #decode} are kept). */
     abstract boolean awaitingHead();
-
-    /** Whether the connection was given up: whatever arrives is dropped. */
-    abstract boolean broken();
-
-    /** Gives the connection up after a parse error. */
-    abstract void giveUp();
 
     /** Told of every read, before it is parsed. */
     void bytesArrived() {

@@ -30,7 +30,7 @@ public final class RequestParser extends Http1Parser {
         }
     }
 
-    private enum State { HEAD, LENGTH, CHUNKED, BROKEN }
+    private enum State { HEAD, LENGTH, CHUNKED }
 
     /** The head parser and its scratch array are the loop's, not each connection's. */
     static final FastThreadLocal<RequestHeadParser> HEADS = new FastThreadLocal<>() {
@@ -73,18 +73,8 @@ public final class RequestParser extends Http1Parser {
     }
 
     @Override
-    boolean broken() {
-        return state == State.BROKEN;
-    }
-
-    @Override
-    void giveUp() {
-        state = State.BROKEN;
-    }
-
-    @Override
     void decode(ChannelHandlerContext ctx, ByteBuf buf) {
-        while (buf.isReadable()) {
+        while (buf.isReadable() && !broken()) {
             switch (state) {
                 case HEAD -> {
                     if (!readHead(ctx, buf)) {
@@ -109,10 +99,6 @@ public final class RequestParser extends Http1Parser {
                     }
                     ctx.fireChannelRead(new RequestBody(buf.readRetainedSlice(end - start), chunks.dataBytes(), last));
                 }
-                default -> {
-                    buf.skipBytes(buf.readableBytes());
-                    return;
-                }
             }
         }
     }
@@ -133,7 +119,7 @@ public final class RequestParser extends Http1Parser {
         }
         RequestHead head = HEADS.get().parse(buf.readRetainedSlice(end + 1 - start), maxLineBytes, maxHeaderBytes);
         if (head.problem() != null) {
-            state = State.BROKEN;
+            giveUp();
             buf.skipBytes(buf.readableBytes());
             ctx.fireChannelRead(head);
             return false;
@@ -169,7 +155,7 @@ public final class RequestParser extends Http1Parser {
     }
 
     private void reject(ChannelHandlerContext ctx, ByteBuf buf, HttpResponseStatus status) {
-        state = State.BROKEN;
+        giveUp();
         buf.skipBytes(buf.readableBytes());
         ctx.fireChannelRead(RequestHead.malformed(status));
     }

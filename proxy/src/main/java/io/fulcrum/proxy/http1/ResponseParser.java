@@ -23,7 +23,7 @@ import io.netty.util.concurrent.FastThreadLocal;
  */
 public final class ResponseParser extends Http1Parser {
 
-    private enum State { HEAD, LENGTH, CHUNKED, CLOSE, UPGRADED, BROKEN }
+    private enum State { HEAD, LENGTH, CHUNKED, CLOSE, UPGRADED }
 
     private final int maxHeadBytes;
     /** The head parser and its scratch array are the loop's, not each connection's. */
@@ -76,22 +76,12 @@ public final class ResponseParser extends Http1Parser {
     }
 
     @Override
-    boolean broken() {
-        return state == State.BROKEN;
-    }
-
-    @Override
-    void giveUp() {
-        state = State.BROKEN;
-    }
-
-    @Override
     void decode(ChannelHandlerContext ctx, ByteBuf buf) {
-        while (buf.isReadable()) {
+        while (buf.isReadable() && !broken()) {
             if (unsolicited) {
                 // A response ended and more bytes follow it: no request is waiting for them.
                 buf.skipBytes(buf.readableBytes());
-                state = State.BROKEN;
+                giveUp();
                 ctx.close();
                 return;
             }
@@ -112,10 +102,6 @@ public final class ResponseParser extends Http1Parser {
                     } else {
                         ctx.fireChannelRead(rest);
                     }
-                }
-                default -> {
-                    buf.skipBytes(buf.readableBytes());
-                    return;
                 }
             }
         }
