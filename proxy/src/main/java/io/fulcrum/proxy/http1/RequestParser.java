@@ -104,12 +104,14 @@ public final class RequestParser extends ChannelInboundHandlerAdapter {
 
     private static ByteBuf append(ChannelHandlerContext ctx, ByteBuf partial, ByteBuf in) {
         try {
-            if (partial.writableBytes() < in.readableBytes()) {
+            if (partial.writableBytes() < in.readableBytes() && partial.refCnt() == 1) {
+                // Only while no head or body piece still holds a slice of it: moving the bytes would change theirs.
                 partial.discardReadBytes();
             }
             if (partial.writableBytes() < in.readableBytes()) {
-                ByteBuf bigger = ctx.alloc().buffer(Math.max(partial.readableBytes() + in.readableBytes(),
-                        partial.capacity() * 2));
+                // Sized by what it holds, not by the old capacity: while slices are held, nothing is
+                // discarded, and doubling the capacity each time would grow without bound.
+                ByteBuf bigger = ctx.alloc().buffer(Math.max(256, 2 * (partial.readableBytes() + in.readableBytes())));
                 bigger.writeBytes(partial);
                 partial.release();
                 partial = bigger;
@@ -161,7 +163,7 @@ public final class RequestParser extends ChannelInboundHandlerAdapter {
             return false;
         }
         int start = buf.readerIndex();
-        int end = findHeadEnd(buf, start + (buf == partial ? Math.max(0, searched - 3) : 0));
+        int end = findHeadEnd(buf, start, start + (buf == partial ? Math.max(0, searched - 3) : 0));
         if (end < 0) {
             HttpResponseStatus tooLong = tooLong(buf, start);
             if (tooLong != null) {
@@ -225,13 +227,22 @@ public final class RequestParser extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** The index of the LF of the CRLFCRLF that ends the head, or -1. */
-    private static int findHeadEnd(ByteBuf buf, int from) {
+    /**
+     * The index of the LF of the CRLFCRLF that ends the head, or of the first bare LF (a head that
+     * cannot be valid, ended there so that it is answered instead of waited for), or -1.
+     */
+    private static int findHeadEnd(ByteBuf buf, int start, int from) {
         int end = buf.writerIndex();
         int i = from;
         while (i < end) {
             int lf = buf.indexOf(i, end, Ascii.LF);
-            if (lf < 0 || lf + 2 >= end) {
+            if (lf < 0) {
+                return -1;
+            }
+            if (lf == start || buf.getByte(lf - 1) != Ascii.CR) {
+                return lf;
+            }
+            if (lf + 2 >= end) {
                 return -1;
             }
             if (buf.getByte(lf + 1) == Ascii.CR && buf.getByte(lf + 2) == Ascii.LF) {
