@@ -179,6 +179,8 @@ final class ChunkedFraming {
                     phase = END_LF;
                 } else if (b == Ascii.LF && !strict) {
                     phase = DONE;
+                } else if (Ascii.isForbiddenInValue(b)) {
+                    throw error.of("control byte in a trailer field");
                 } else {
                     phase = TRAILER_LINE;
                     countTrailer();

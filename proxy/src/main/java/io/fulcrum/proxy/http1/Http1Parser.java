@@ -70,8 +70,9 @@ abstract class Http1Parser extends ChannelInboundHandlerAdapter {
                 partial.discardReadBytes();
             }
             if (partial.writableBytes() < in.readableBytes()) {
-                ByteBuf bigger = ctx.alloc().buffer(Math.max(partial.readableBytes() + in.readableBytes(),
-                        partial.capacity() * 2));
+                // Sized by what it holds, not by the old capacity: while slices are held nothing is
+                // discarded, and doubling the capacity each time would grow without bound.
+                ByteBuf bigger = ctx.alloc().buffer(Math.max(256, 2 * (partial.readableBytes() + in.readableBytes())));
                 bigger.writeBytes(partial);
                 partial.release();
                 partial = bigger;
@@ -87,6 +88,8 @@ abstract class Http1Parser extends ChannelInboundHandlerAdapter {
      * The index of the LF that ends the head starting at {@code buf}'s reader index (the last of
      * CRLF CRLF, or with {@code bareLf} also of LF LF and LF CRLF), or -1 when it has not all come: then
      * the bytes searched are remembered, and the next read's search resumes near where this one ended.
+     * Without {@code bareLf} the first LF not after a CR ends the head there: such a head cannot be valid,
+     * and it is answered at once rather than waited for.
      */
     final int findHeadEnd(ByteBuf buf, boolean bareLf) {
         int start = buf.readerIndex();
@@ -96,6 +99,10 @@ abstract class Http1Parser extends ChannelInboundHandlerAdapter {
             int lf = buf.indexOf(i, end, Ascii.LF);
             if (lf < 0) {
                 break;
+            }
+            if (!bareLf && (lf == start || buf.getByte(lf - 1) != Ascii.CR)) {
+                searched = 0;
+                return lf;
             }
             if (bareLf && lf + 1 < end && buf.getByte(lf + 1) == Ascii.LF) {
                 searched = 0;

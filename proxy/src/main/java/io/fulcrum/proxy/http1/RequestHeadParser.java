@@ -90,7 +90,7 @@ final class RequestHeadParser {
             return bad(head, null);
         }
         int targetStart = ++i;
-        while (i < len && a[i] > 0x20 && a[i] != 0x7f) {
+        while (i < len && (a[i] & 0xff) > 0x20 && a[i] != 0x7f) {
             i++;
         }
         int targetEnd = i;

@@ -40,9 +40,6 @@ public final class RequestParser extends Http1Parser {
         }
     };
 
-    /** Empty lines a client may send before a request line (RFC 9112 section 2.2 asks to ignore at least one). */
-    private static final int MAX_LEADING_EMPTY_LINES = 16;
-
     private final int maxLineBytes;
     private final int maxHeaderBytes;
     private final Runnable onBytes;
@@ -160,8 +157,9 @@ public final class RequestParser extends Http1Parser {
         ctx.fireChannelRead(RequestHead.malformed(status));
     }
 
+    /** Empty lines before a request line are skipped (RFC 9112 section 2.2 asks to ignore at least one). */
     private static void skipEmptyLines(ByteBuf buf) {
-        for (int n = 0; n < MAX_LEADING_EMPTY_LINES && buf.readableBytes() >= 2; n++) {
+        while (buf.readableBytes() >= 2) {
             int i = buf.readerIndex();
             if (buf.getByte(i) == Ascii.CR && buf.getByte(i + 1) == Ascii.LF) {
                 buf.skipBytes(2);
