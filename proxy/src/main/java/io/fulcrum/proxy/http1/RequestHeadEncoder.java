@@ -2,12 +2,11 @@ package io.fulcrum.proxy.http1;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Writes a {@link RequestHead} on to a backend: the request line as it came, every header line that
  * is not hop-by-hop and not of a kind the caller rewrites (runs of lines already in "name: value"
- * CRLF form in one copy), then whatever the caller adds with {@link #header}, then {@link #end}.
+ * CRLF form in one copy); the caller adds its own lines ({@link HeaderBuilder}) and the blank line.
  */
 public final class RequestHeadEncoder {
 
@@ -56,14 +55,6 @@ public final class RequestHeadEncoder {
 
     private static boolean skipped(RequestHead head, int i, int skipKinds) {
         return head.isDropped(i) || (skipKinds & (1 << head.kind(i))) != 0;
-    }
-
-    /** Adds one header line; {@code name} is lower-case ASCII bytes, {@code value} Latin-1 text. */
-    public static void header(ByteBuf out, byte[] name, CharSequence value) {
-        out.writeBytes(name);
-        out.writeBytes(COLON_SP);
-        out.writeCharSequence(value, StandardCharsets.ISO_8859_1);
-        out.writeBytes(CRLF);
     }
 
     /** Ends the head (the blank line). */

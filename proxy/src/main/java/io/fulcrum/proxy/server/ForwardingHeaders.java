@@ -1,5 +1,6 @@
 package io.fulcrum.proxy.server;
 
+import io.fulcrum.proxy.http1.HeaderBuilder;
 import io.fulcrum.proxy.http1.RequestHead;
 import io.fulcrum.proxy.http1.RequestHeadEncoder;
 import io.netty.buffer.ByteBuf;
@@ -107,45 +108,63 @@ public final class ForwardingHeaders {
      */
     public static ByteBuf forwardHead(ByteBufAllocator alloc, RequestHead head, String clientIp, String proto,
                                       String host, String requestId, String upgrade) {
-        ByteBuf out = RequestHeadEncoder.start(alloc, head, REWRITTEN, 256);
+        HeaderBuilder added = HeaderBuilder.forThisLoop();
         String xff = head.first(RequestHead.Kind.X_FORWARDED_FOR);
-        RequestHeadEncoder.header(out, XFF, xff == null ? clientIp : xff + ", " + clientIp);
-        RequestHeadEncoder.header(out, XFP, proto);
-        if (host != null) {
-            RequestHeadEncoder.header(out, XFH, host);
+        added.name(XFF);
+        if (xff != null) {
+            added.text(xff).text(", ");
         }
-        RequestHeadEncoder.header(out, FWD, forwarded(head.first(RequestHead.Kind.FORWARDED), clientIp, proto, host));
+        added.text(clientIp).end();
+        added.name(XFP).text(proto).end();
+        if (host != null) {
+            added.name(XFH).text(host).end();
+        }
+        appendForwarded(added.name(FWD), head.first(RequestHead.Kind.FORWARDED), clientIp, proto, host).end();
         if (requestId != null) {
-            RequestHeadEncoder.header(out, XRID, requestId);
+            added.name(XRID).text(requestId).end();
         }
         if (upgrade != null) {
             // Upgrade and Connection are hop-by-hop, yet a tunnelled upgrade must ask the backend for it.
-            RequestHeadEncoder.header(out, UPGRADE, upgrade);
-            RequestHeadEncoder.header(out, CONNECTION, HttpHeaderValues.UPGRADE);
+            added.name(UPGRADE).text(upgrade).end();
+            added.name(CONNECTION).text(HttpHeaderValues.UPGRADE).end();
         }
-        RequestHeadEncoder.end(out);
+        added.end();                                        // the blank line that ends the head
+        ByteBuf out = RequestHeadEncoder.start(alloc, head, REWRITTEN, added.length());
+        added.writeTo(out);
         return out;
     }
 
     /** The Forwarded value (RFC 7239): what came, then this hop's for, proto and host. */
     static String forwarded(String previous, String clientIp, String proto, String host) {
-        StringBuilder fwd = new StringBuilder(64);
+        return appendForwarded(new HeaderBuilder(), previous, clientIp, proto, host).toString();
+    }
+
+    private static HeaderBuilder appendForwarded(HeaderBuilder b, String previous, String clientIp, String proto,
+                                                 String host) {
         if (previous != null) {
-            fwd.append(previous).append(", ");
+            b.text(previous).text(", ");
         }
-        fwd.append("for=");
+        b.text("for=");
         if (clientIp.indexOf(':') >= 0) {
-            fwd.append("\"[").append(clientIp).append("]\"");
+            b.text("\"[").text(clientIp).text("]\"");
         } else {
-            fwd.append(clientIp);
+            b.text(clientIp);
         }
-        fwd.append(";proto=").append(proto);
+        b.text(";proto=").text(proto);
         if (host != null && isToken(host)) {
-            fwd.append(";host=").append(host);
+            b.text(";host=").text(host);
         } else if (host != null) {
-            fwd.append(";host=\"").append(host.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            b.text(";host=\"");
+            for (int k = 0; k < host.length(); k++) {
+                char c = host.charAt(k);
+                if (c == '\\' || c == '"') {
+                    b.text('\\');
+                }
+                b.text(c);
+            }
+            b.text('"');
         }
-        return fwd.toString();
+        return b;
     }
 
     private static boolean isToken(String s) {

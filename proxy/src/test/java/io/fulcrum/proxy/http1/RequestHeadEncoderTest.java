@@ -103,7 +103,8 @@ class RequestHeadEncoderTest {
         ByteBuf out = RequestHeadEncoder.start(ByteBufAllocator.DEFAULT, head,
                 1 << RequestHead.Kind.COOKIE | 1 << RequestHead.Kind.USER_AGENT, 64);
         try {
-            RequestHeadEncoder.header(out, "x-added".getBytes(StandardCharsets.US_ASCII), "v\u00e9");
+            HeaderBuilder.forThisLoop().name("x-added".getBytes(StandardCharsets.US_ASCII)).text("v\u00e9").end()
+                    .writeTo(out);
             RequestHeadEncoder.end(out);
             assertEquals("GET / HTTP/1.1\r\nHost: h\r\nX-Keep: k\r\nx-added: v\u00e9\r\n\r\n",
                     out.toString(StandardCharsets.ISO_8859_1));
