@@ -12,6 +12,7 @@ import io.fulcrum.proxy.config.ListenerConfig;
 import io.fulcrum.proxy.config.RouteConfig;
 import io.fulcrum.proxy.config.TlsConfig;
 import io.fulcrum.proxy.daemon.Daemon;
+import io.fulcrum.proxy.testing.TestCertificates;
 import io.fulcrum.proxy.testing.RawHttp;
 import io.fulcrum.proxy.testing.TestConfigs;
 import java.io.BufferedInputStream;
@@ -30,9 +31,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,11 +42,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedTrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -59,7 +52,7 @@ import org.junit.jupiter.api.Test;
  */
 class RequestPathTest {
 
-    private static final Path TLS = Path.of("src/test/resources/config/tls").toAbsolutePath();
+    private static final Path TLS = TestCertificates.DIR;
 
     private RawBackend backend;
     private Daemon daemon;
@@ -225,7 +218,7 @@ class RequestPathTest {
     @Test
     void http2BodiesReachTheBackendWithAndWithoutContentLength() throws Exception {
         int port = startTls();
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).sslContext(trusting())
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).sslContext(TestCertificates.trusting("www.example.com"))
                 .connectTimeout(Duration.ofSeconds(5)).build();
         URI base = URI.create("https://127.0.0.1:" + port);
         byte[] body = new byte[100_000];
@@ -274,49 +267,6 @@ class RequestPathTest {
         assertEquals(0, backend.pending());
     }
 
-    /** Trusts the test certificate and skips the host name check (the test connects to 127.0.0.1). */
-    private static SSLContext trusting() throws Exception {
-        KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-        ks.load(null, null);
-        try (InputStream in = java.nio.file.Files.newInputStream(TLS.resolve("www.example.com.crt"))) {
-            ks.setCertificateEntry("www", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ks);
-        X509TrustManager chain = (X509TrustManager) tmf.getTrustManagers()[0];
-        X509ExtendedTrustManager noHostCheck = new X509ExtendedTrustManager() {
-            public void checkServerTrusted(X509Certificate[] c, String a, Socket s) throws java.security.cert.CertificateException {
-                chain.checkServerTrusted(c, a);
-            }
-
-            public void checkServerTrusted(X509Certificate[] c, String a, SSLEngine e) throws java.security.cert.CertificateException {
-                chain.checkServerTrusted(c, a);
-            }
-
-            public void checkServerTrusted(X509Certificate[] c, String a) throws java.security.cert.CertificateException {
-                chain.checkServerTrusted(c, a);
-            }
-
-            public void checkClientTrusted(X509Certificate[] c, String a, Socket s) {
-                throw new UnsupportedOperationException();
-            }
-
-            public void checkClientTrusted(X509Certificate[] c, String a, SSLEngine e) {
-                throw new UnsupportedOperationException();
-            }
-
-            public void checkClientTrusted(X509Certificate[] c, String a) {
-                throw new UnsupportedOperationException();
-            }
-
-            public X509Certificate[] getAcceptedIssuers() {
-                return chain.getAcceptedIssuers();
-            }
-        };
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, new javax.net.ssl.TrustManager[] {noHostCheck}, null);
-        return ctx;
-    }
 
     // ---------------------------------------------------------------- a backend that keeps the raw bytes
 

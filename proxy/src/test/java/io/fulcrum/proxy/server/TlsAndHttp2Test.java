@@ -10,19 +10,16 @@ import io.fulcrum.proxy.config.ListenerConfig;
 import io.fulcrum.proxy.config.RouteConfig;
 import io.fulcrum.proxy.config.TlsConfig;
 import io.fulcrum.proxy.daemon.Daemon;
+import io.fulcrum.proxy.testing.TestCertificates;
 import io.fulcrum.proxy.testing.TestBackend;
 import io.fulcrum.proxy.testing.TestConfigs;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,12 +28,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedTrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,7 +37,7 @@ import org.junit.jupiter.api.Test;
 /** TLS termination with certificates chosen by SNI, and HTTP/2 by ALPN, on real sockets (SPEC section 6). */
 class TlsAndHttp2Test {
 
-    private static final Path TLS = Path.of("src/test/resources/config/tls").toAbsolutePath();
+    private static final Path TLS = TestCertificates.DIR;
     private TestBackend backend;
     private Daemon daemon;
     private int port;
@@ -71,7 +64,7 @@ class TlsAndHttp2Test {
         daemon = Daemon.start(new FulcrumConfig(plain.source(), List.of(https), plain.pools(), plain.admin(),
                 plain.threads(), timeouts, plain.limits(), plain.accessLog()));
         port = daemon.listenerAddress("web").getPort();
-        trusting = trustingTestCertificates();
+        trusting = TestCertificates.trusting("www.example.com", "api.example.com");
     }
 
     @AfterEach
@@ -80,57 +73,11 @@ class TlsAndHttp2Test {
         backend.close();
     }
 
-    /** Trusts the two test certificates, and skips the host name check (the tests connect to 127.0.0.1). */
-    private static SSLContext trustingTestCertificates() throws Exception {
-        KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-        ks.load(null, null);
-        CertificateFactory cf = CertificateFactory.getInstance("X.509");
-        for (String n : List.of("www.example.com", "api.example.com")) {
-            try (InputStream in = java.nio.file.Files.newInputStream(TLS.resolve(n + ".crt"))) {
-                ks.setCertificateEntry(n, cf.generateCertificate(in));
-            }
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ks);
-        X509TrustManager chain = (X509TrustManager) tmf.getTrustManagers()[0];
-        X509ExtendedTrustManager noHostCheck = new X509ExtendedTrustManager() {
-            public void checkServerTrusted(X509Certificate[] c, String a, Socket s) throws java.security.cert.CertificateException {
-                chain.checkServerTrusted(c, a);
-            }
-
-            public void checkServerTrusted(X509Certificate[] c, String a, SSLEngine e) throws java.security.cert.CertificateException {
-                chain.checkServerTrusted(c, a);
-            }
-
-            public void checkServerTrusted(X509Certificate[] c, String a) throws java.security.cert.CertificateException {
-                chain.checkServerTrusted(c, a);
-            }
-
-            public void checkClientTrusted(X509Certificate[] c, String a, Socket s) {
-                throw new UnsupportedOperationException();
-            }
-
-            public void checkClientTrusted(X509Certificate[] c, String a, SSLEngine e) {
-                throw new UnsupportedOperationException();
-            }
-
-            public void checkClientTrusted(X509Certificate[] c, String a) {
-                throw new UnsupportedOperationException();
-            }
-
-            public X509Certificate[] getAcceptedIssuers() {
-                return chain.getAcceptedIssuers();
-            }
-        };
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, new javax.net.ssl.TrustManager[] {noHostCheck}, null);
-        return ctx;
-    }
 
     /** One HTTP/1.1 request over TLS with the given SNI name (null: none); returns [certificate CN, answer]. */
     private String[] http1(String sni) throws Exception {
         // A fresh context each time, so no TLS session is resumed from an earlier connection.
-        try (SSLSocket s = (SSLSocket) trustingTestCertificates().getSocketFactory().createSocket("127.0.0.1", port)) {
+        try (SSLSocket s = (SSLSocket) TestCertificates.trusting("www.example.com", "api.example.com").getSocketFactory().createSocket("127.0.0.1", port)) {
             SSLParameters params = s.getSSLParameters();
             if (sni != null) {
                 params.setServerNames(List.of(new SNIHostName(sni)));
