@@ -29,8 +29,14 @@ public final class ResponseHeadEncoder {
      */
     public static ByteBuf encode(ByteBufAllocator alloc, ResponseHead head, boolean close, boolean keepAlive,
                                  boolean chunked) {
+        return encode(alloc, head, close, keepAlive, chunked, 0);
+    }
+
+    /** As {@link #encode(ByteBufAllocator, ResponseHead, boolean, boolean, boolean)}, leaving {@code room} bytes free after the head (for a small body). */
+    public static ByteBuf encode(ByteBufAllocator alloc, ResponseHead head, boolean close, boolean keepAlive,
+                                 boolean chunked, int room) {
         ByteBuf src = head.bytes();
-        ByteBuf out = alloc.ioBuffer(src.readableBytes() + 64);
+        ByteBuf out = alloc.ioBuffer(src.readableBytes() + 64 + room);
         out.writeBytes(HTTP_1_1);
         // "200 OK": the status digits and the reason as they came.
         int statusEnd = head.reasonEnd() > head.reasonStart() ? head.reasonEnd() : 12;
