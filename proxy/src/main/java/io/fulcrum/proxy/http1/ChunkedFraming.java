@@ -114,18 +114,10 @@ final class ChunkedFraming {
                     countLine();
                 } else if (!digits) {
                     throw error.of("malformed chunk size");
-                } else if (b == ';') {
-                    phase = SIZE_EXT;
-                    countLine();
-                } else if (Ascii.isOws(b)) {
-                    phase = SIZE_WS;
-                    countLine();
-                } else if (b == Ascii.CR) {
-                    phase = SIZE_LF;
-                } else if (b == Ascii.LF && !strict) {
-                    endOfSizeLine();
                 } else {
-                    throw error.of("malformed chunk size");
+                    // The digits ended: what may follow them is what may follow whitespace after them.
+                    phase = SIZE_WS;
+                    step(b);
                 }
             }
             case SIZE_WS -> {

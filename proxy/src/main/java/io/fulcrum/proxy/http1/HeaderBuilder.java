@@ -1,9 +1,12 @@
 package io.fulcrum.proxy.http1;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Iterator;
+import java.util.Map;
 
 /**
  * Header lines the proxy adds to a head, built in a plain array and then copied into the head's
@@ -55,6 +58,16 @@ public final class HeaderBuilder {
     public HeaderBuilder text(char c) {
         room(1);
         a[length++] = (byte) c;
+        return this;
+    }
+
+    /** Every header of {@code headers} as a "name: value" line, in order. */
+    public HeaderBuilder lines(HttpHeaders headers) {
+        Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence();
+        while (it.hasNext()) {
+            Map.Entry<CharSequence, CharSequence> h = it.next();
+            text(h.getKey()).text(": ").text(h.getValue()).end();
+        }
         return this;
     }
 

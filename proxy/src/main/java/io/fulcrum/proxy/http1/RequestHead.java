@@ -5,10 +5,8 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A client's request head as it came: its bytes, where in them each header's name and value are,
@@ -80,19 +78,11 @@ public final class RequestHead extends ParsedHead {
      * and the same forwarding path as a request read from an HTTP/1.1 connection.
      */
     public static RequestHead of(ByteBufAllocator alloc, HttpRequest request, int maxLineBytes, int maxHeaderBytes) {
-        ByteBuf out = alloc.heapBuffer(256);
-        out.writeCharSequence(request.method().name(), StandardCharsets.ISO_8859_1);
-        out.writeByte(' ');
-        out.writeCharSequence(request.uri(), StandardCharsets.ISO_8859_1);
-        out.writeCharSequence(" HTTP/1.1\r\n", StandardCharsets.ISO_8859_1);
-        Iterable<Map.Entry<CharSequence, CharSequence>> headers = request.headers()::iteratorCharSequence;
-        for (Map.Entry<CharSequence, CharSequence> h : headers) {
-            out.writeCharSequence(h.getKey(), StandardCharsets.ISO_8859_1);
-            out.writeCharSequence(": ", StandardCharsets.ISO_8859_1);
-            out.writeCharSequence(h.getValue(), StandardCharsets.ISO_8859_1);
-            out.writeCharSequence("\r\n", StandardCharsets.ISO_8859_1);
-        }
-        out.writeCharSequence("\r\n", StandardCharsets.ISO_8859_1);
+        HeaderBuilder lines = HeaderBuilder.forThisLoop()
+                .text(request.method().name()).text(' ').text(request.uri()).text(" HTTP/1.1").end()
+                .lines(request.headers()).end();
+        ByteBuf out = alloc.heapBuffer(lines.length());
+        lines.writeTo(out);
         return RequestParser.HEADS.get().parse(out, maxLineBytes, maxHeaderBytes);
     }
 

@@ -72,15 +72,20 @@ public final class ResponseHead extends ParsedHead {
     }
 
     /**
-     * The head as a Netty response with every header that came (hop-by-hop ones included), for clients
-     * that are not HTTP/1.1 connections (HTTP/2 streams are written by Netty's HTTP/2 codec).
+     * The head as a Netty response, for clients that are not HTTP/1.1 connections (HTTP/2 streams are
+     * written by Netty's HTTP/2 codec).
+     *
+     * @param forwardedOnly leave out what is not forwarded (hop-by-hop headers, a Content-Length beside
+     *                      Transfer-Encoding), as {@link ResponseHeadEncoder} does; false: every header that came
      */
-    public HttpResponse toHttpResponse() {
+    public HttpResponse toHttpResponse(boolean forwardedOnly) {
         HttpResponseStatus s = HttpResponseStatus.valueOf(status, text(reasonStart, reasonEnd));
         HttpResponse response = new DefaultHttpResponse(http11 ? HttpVersion.HTTP_1_1 : HttpVersion.HTTP_1_0, s,
                 DefaultHttpHeadersFactory.headersFactory().withValidation(false));
         for (int i = 0; i < headerCount(); i++) {
-            response.headers().add(name(i), value(i));
+            if (!(forwardedOnly && isDropped(i))) {
+                response.headers().add(name(i), value(i));
+            }
         }
         return response;
     }

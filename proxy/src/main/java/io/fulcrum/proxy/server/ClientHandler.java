@@ -4,13 +4,13 @@ import io.fulcrum.proxy.accesslog.AccessEntry;
 import io.fulcrum.proxy.accesslog.AccessLog;
 import io.fulcrum.proxy.backend.Backend;
 import io.fulcrum.proxy.backend.BackendPool;
+import io.fulcrum.proxy.http1.RequestBody;
+import io.fulcrum.proxy.http1.RequestHead;
+import io.fulcrum.proxy.http1.RequestParser;
 import io.fulcrum.proxy.lb.HashKeys;
 import io.fulcrum.proxy.upstream.ClientSide;
 import io.fulcrum.proxy.upstream.Exchange;
 import io.fulcrum.proxy.upstream.Tunnel;
-import io.fulcrum.proxy.http1.RequestBody;
-import io.fulcrum.proxy.http1.RequestHead;
-import io.fulcrum.proxy.http1.RequestParser;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -248,11 +248,9 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
         boolean expectContinue = request.count(RequestHead.Kind.EXPECT) > 0;
         String upgrade = upgradeProtocol(request);
         InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
-        requestId = request.first(RequestHead.Kind.X_REQUEST_ID);
-        String addedId = requestId == null ? ForwardingHeaders.newRequestId() : null;
-        if (addedId != null) {
-            requestId = addedId;
-        }
+        String clientId = request.first(RequestHead.Kind.X_REQUEST_ID);
+        String addedId = clientId == null ? ForwardingHeaders.newRequestId() : null;
+        requestId = clientId != null ? clientId : addedId;
         // Made per request, not kept per connection: an idle keep-alive connection should hold nothing it does not need.
         ByteBuf head = ForwardingHeaders.forwardHead(ctx.alloc(), request, ForwardingHeaders.ip(client),
                 listener.scheme(), host, addedId, upgrade);

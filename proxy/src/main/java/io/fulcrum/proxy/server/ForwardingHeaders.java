@@ -7,17 +7,15 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Header rewriting between client and backend (SPEC section 6): hop-by-hop headers are stripped in
- * both directions (RFC 9110 section 7.6.1, plus every header the Connection header names), and
- * requests gain X-Forwarded-For/-Proto/-Host, Forwarded (RFC 7239) and an X-Request-Id when the
- * client sent none.
+ * The head a backend gets (SPEC section 6): the client's, less its hop-by-hop headers (the parser
+ * marks them, RFC 9110 section 7.6.1) and those Fulcrum writes itself, plus X-Forwarded-For/-Proto/-Host,
+ * Forwarded (RFC 7239) and an X-Request-Id when the client sent none.
  */
 public final class ForwardingHeaders {
 
@@ -26,61 +24,9 @@ public final class ForwardingHeaders {
     public static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
     public static final AsciiString FORWARDED = AsciiString.cached("forwarded");
     public static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
-    private static final AsciiString KEEP_ALIVE = AsciiString.cached("keep-alive");
-    private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private ForwardingHeaders() {
-    }
-
-    /**
-     * Removes hop-by-hop headers. Transfer-Encoding stays: Fulcrum streams bodies with the framing
-     * they came with, and the HTTP codec re-frames chunked bodies itself.
-     */
-    public static void stripHopByHop(HttpHeaders headers) {
-        if (headers.contains(HttpHeaderNames.CONNECTION)) {
-            boolean namesOthers = false;
-            for (java.util.Iterator<String> it = headers.valueStringIterator(HttpHeaderNames.CONNECTION); it.hasNext(); ) {
-                namesOthers |= !isPlainToken(it.next());
-            }
-            if (namesOthers) {
-                for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
-                    removeNamedIn(headers, value);
-                }
-            }
-            headers.remove(HttpHeaderNames.CONNECTION);
-        }
-        headers.remove(KEEP_ALIVE);
-        headers.remove(PROXY_CONNECTION);
-        headers.remove(HttpHeaderNames.TE);
-        headers.remove(HttpHeaderNames.TRAILER);
-        headers.remove(HttpHeaderNames.UPGRADE);
-        headers.remove(HttpHeaderNames.PROXY_AUTHENTICATE);
-        headers.remove(HttpHeaderNames.PROXY_AUTHORIZATION);
-    }
-
-    /**
-     * "keep-alive" and "close", the Connection values nearly every message carries, name no other header:
-     * no need to take them apart (which showed in profiles).
-     */
-    private static boolean isPlainToken(String value) {
-        return HttpHeaderValues.KEEP_ALIVE.contentEqualsIgnoreCase(value)
-                || HttpHeaderValues.CLOSE.contentEqualsIgnoreCase(value);
-    }
-
-    /** Removes every header a Connection value names ("keep-alive, X-Secret"), without regex or arrays. */
-    private static void removeNamedIn(HttpHeaders headers, String value) {
-        int start = 0;
-        int n = value.length();
-        while (start < n) {
-            int comma = value.indexOf(',', start);
-            int end = comma < 0 ? n : comma;
-            String name = value.substring(start, end).trim();
-            if (!name.isEmpty() && !HttpHeaderNames.TRANSFER_ENCODING.contentEqualsIgnoreCase(name)) {
-                headers.remove(name);
-            }
-            start = end + 1;
-        }
     }
 
     /** The request headers Fulcrum writes itself, so the client's are left out (Expect is answered by Fulcrum). */

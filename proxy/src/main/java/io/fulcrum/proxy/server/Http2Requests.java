@@ -1,6 +1,7 @@
 package io.fulcrum.proxy.server;
 
 import io.fulcrum.proxy.config.LimitsConfig;
+import io.fulcrum.proxy.http1.HeaderBuilder;
 import io.fulcrum.proxy.http1.RequestBody;
 import io.fulcrum.proxy.http1.RequestHead;
 import io.netty.buffer.ByteBuf;
@@ -16,8 +17,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.util.ReferenceCountUtil;
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
 
 /**
  * On an HTTP/2 stream, between Netty's HTTP/2-to-HTTP/1 conversion and the {@link ClientHandler}:
@@ -82,16 +81,12 @@ final class Http2Requests extends ChannelInboundHandlerAdapter {
             out.addComponents(true, sizeLine, data.retain(), Unpooled.wrappedBuffer(CRLF));
         }
         if (last) {
-            ByteBuf end = ctx.alloc().buffer(64);
-            end.writeByte('0').writeBytes(CRLF);
-            for (Map.Entry<CharSequence, CharSequence> t : (Iterable<Map.Entry<CharSequence, CharSequence>>) ((LastHttpContent) piece).trailingHeaders()::iteratorCharSequence) {
-                end.writeCharSequence(t.getKey(), StandardCharsets.ISO_8859_1);
-                end.writeCharSequence(": ", StandardCharsets.ISO_8859_1);
-                end.writeCharSequence(t.getValue(), StandardCharsets.ISO_8859_1);
-                end.writeBytes(CRLF);
-            }
-            end.writeBytes(CRLF);
-            out.addComponent(true, end);
+            // The last chunk, the trailer fields, the blank line.
+            HeaderBuilder end = HeaderBuilder.forThisLoop().text('0').end()
+                    .lines(((LastHttpContent) piece).trailingHeaders()).end();
+            ByteBuf tail = ctx.alloc().buffer(end.length());
+            end.writeTo(tail);
+            out.addComponent(true, tail);
         }
         return new RequestBody(out, size, last);
     }

@@ -1,12 +1,12 @@
 package io.fulcrum.proxy.upstream;
 
 import io.fulcrum.proxy.backend.Backend;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.fulcrum.proxy.http1.ResponseBody;
 import io.fulcrum.proxy.http1.ResponseHead;
 import io.fulcrum.proxy.http1.ResponseParser;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;

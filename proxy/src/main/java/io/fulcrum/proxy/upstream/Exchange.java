@@ -56,10 +56,12 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
 
     private final ClientSide client;
     private final LoopConnections connections;
-    /** The client's request, for its method, version and target (its bytes are the client handler's). */
-    private final RequestHead request;
-    /** The head as the backend gets it, written again for each attempt; released once the response starts. */
-    private ByteBuf headBytes;
+    /** The request's method and target, and whether the client speaks HTTP/1.1 (else 1.0). */
+    private final HttpMethod method;
+    private final String uri;
+    private final boolean http11Client;
+    /** The request head as the backend gets it, written again for each attempt; released once the response starts. */
+    private ByteBuf requestHead;
     private final BackendPool pool;
     private final PoolConfig config;
     private final long hashKey;
@@ -128,7 +130,7 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
      */
     private static final int COALESCED_BODY_BYTES = 2048;
     /** The response head, not written yet: its small body may still join it (raw responses only). */
-    private ByteBuf heldHead;
+    private ByteBuf heldResponseHead;
     private boolean backendReusable;
     private boolean done;
     private boolean pendingClientRead;
@@ -136,7 +138,7 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
     private int status;
 
     /**
-     * @param request the client's request head
+     * @param request the client's request head (read here, not kept: the client handler releases it)
      * @param head    the head to send, already rewritten for the backend; the exchange owns it
      * @param hasBody whether a body follows (Content-Length &gt; 0 or chunked)
      * @param arrivedNanos when the head arrived, {@link System#nanoTime}
@@ -147,12 +149,14 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         this.upgrade = upgrade;
         this.client = client;
         this.connections = connections;
-        this.request = request;
-        this.headBytes = head;
+        this.method = request.method();
+        this.uri = request.uri();
+        this.http11Client = request.http11();
+        this.requestHead = head;
         this.pool = pool;
         this.config = pool.config();
         this.hashKey = hashKey;
-        this.idempotent = isIdempotent(request.method());
+        this.idempotent = isIdempotent(method);
         this.expectContinue = expectContinue;
         this.hasBody = hasBody;
         this.maxBodyBytes = maxBodyBytes;
@@ -179,7 +183,7 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
                     .append(" inflight=").append(c.stats().inFlight()).append(' ')
                     .append(c.isSelectable() ? "ok" : "out").append(']');
         }
-        log.trace("pool {} {}: {} {} -> {}{}", pool.name(), config.strategy(), request.method(), request.uri(),
+        log.trace("pool {} {}: {} {} -> {}{}", pool.name(), config.strategy(), method, uri,
                 chosen.id(), failedBackend == null ? "" : " (retry after " + failedBackend.id() + ")");
         log.trace("pool {} candidates:{}", pool.name(), candidates);
     }
@@ -377,12 +381,12 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
     private void onConnected(Channel ch, BackendHandler h) {
         channel = ch;
         handler = h;
-        handler.bind(this, request.method() == HttpMethod.HEAD, rawResponse);
+        handler.bind(this, method == HttpMethod.HEAD, rawResponse);
         if (expectContinue && !continueSent) {
             continueSent = true;
             client.ctx().writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
-        ch.write(headBytes.retainedDuplicate(), ch.voidPromise());
+        ch.write(requestHead.retainedDuplicate(), ch.voidPromise());
         if (replay != null) {
             for (RequestBody piece : replay) {
                 ch.write(piece.content().retainedDuplicate(), ch.voidPromise());
@@ -562,9 +566,9 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
             out.write(last ? new DefaultLastHttpContent(bytes) : new DefaultHttpContent(bytes), out.voidPromise());
         } else if (chunkResponse) {
             writeChunk(out, piece.content(), last);
-        } else if (heldHead != null) {
-            ByteBuf head = heldHead;
-            heldHead = null;
+        } else if (heldResponseHead != null) {
+            ByteBuf head = heldResponseHead;
+            heldResponseHead = null;
             ByteBuf bytes = piece.content();
             if (last && bytes.readableBytes() <= head.writableBytes()) {
                 head.writeBytes(bytes);
@@ -585,10 +589,10 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
 
     /** Writes the held head on its own: its body did not come with it. */
     private void writeHeldHead() {
-        if (heldHead != null) {
+        if (heldResponseHead != null) {
             ChannelHandlerContext out = client.ctx();
-            out.write(heldHead, out.voidPromise());
-            heldHead = null;
+            out.write(heldResponseHead, out.voidPromise());
+            heldResponseHead = null;
         }
     }
 
@@ -622,7 +626,7 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         responseStarted = true;
         backendReusable = head.keepAlive();
         boolean closeClient = !client.keepAlive();
-        boolean http10Client = !request.http11();
+        boolean http10Client = !http11Client;
         boolean reframe = false;
         if (head.framing() == BodyFraming.CLOSE) {
             // A body delimited by the backend closing: re-frame it as chunked, or close after it.
@@ -640,14 +644,13 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
             ByteBuf bytes = ResponseHeadEncoder.encode(out.alloc(), head, closeClient, !closeClient && http10Client,
                     reframe, small ? (int) length : 0);
             if (small) {
-                heldHead = bytes;
+                heldResponseHead = bytes;
             } else {
                 out.write(bytes, out.voidPromise());
             }
             return;
         }
-        HttpResponse response = head.toHttpResponse();
-        io.fulcrum.proxy.server.ForwardingHeaders.stripHopByHop(response.headers());
+        HttpResponse response = head.toHttpResponse(true);
         if (reframe) {
             HttpUtil.setTransferEncodingChunked(response, true);
         }
@@ -670,9 +673,8 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         releaseHead();
         status = 101;
         responseStarted = true;
-        HttpResponse response = head.toHttpResponse();
-        String protocol = response.headers().get(HttpHeaderNames.UPGRADE);
-        io.fulcrum.proxy.server.ForwardingHeaders.stripHopByHop(response.headers());
+        String protocol = head.header("upgrade");
+        HttpResponse response = head.toHttpResponse(true);
         if (protocol != null) {
             response.headers().set(HttpHeaderNames.UPGRADE, protocol);
         }
@@ -832,9 +834,9 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
 
     /** No attempt will be made any more (the response started, or the exchange ended): the head goes. */
     private void releaseHead() {
-        if (headBytes != null) {
-            headBytes.release();
-            headBytes = null;
+        if (requestHead != null) {
+            requestHead.release();
+            requestHead = null;
         }
     }
 
@@ -849,9 +851,9 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
     }
 
     private void releaseBuffers() {
-        if (heldHead != null) {
-            heldHead.release();
-            heldHead = null;
+        if (heldResponseHead != null) {
+            heldResponseHead.release();
+            heldResponseHead = null;
         }
         releaseHead();
         releaseReplay();

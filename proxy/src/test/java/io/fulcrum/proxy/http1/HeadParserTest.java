@@ -379,7 +379,7 @@ class HeadParserTest {
         ResponseHead h = parse("HTTP/1.1 201 Created Here\r\nLocation: /x\r\nConnection: keep-alive, X-A\r\n"
                 + "X-A: 1\r\nset-cookie: a=1\r\nSet-Cookie:b=2 \r\nContent-Length: 0\r\n\r\n");
         try {
-            HttpResponse r = h.toHttpResponse();
+            HttpResponse r = h.toHttpResponse(false);
             assertEquals(HttpVersion.HTTP_1_1, r.protocolVersion());
             assertEquals(201, r.status().code());
             assertEquals("Created Here", r.status().reasonPhrase());
@@ -394,11 +394,28 @@ class HeadParserTest {
         }
     }
 
+    /** What HTTP/2 clients get: the same lines an HTTP/1.1 client is sent, hop-by-hop ones left out. */
+    @Test
+    void toHttpResponseOfTheForwardedHeadersOnly() {
+        ResponseHead h = parse("HTTP/1.1 200 OK\r\nLocation: /x\r\nConnection: keep-alive, X-A\r\n"
+                + "X-A: 1\r\nKeep-Alive: timeout=5\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n"
+                + "Set-Cookie: a=1\r\n\r\n");
+        try {
+            List<String> lines = new ArrayList<>();
+            h.toHttpResponse(true).headers().forEach(e -> lines.add(e.getKey() + "=" + e.getValue()));
+            assertEquals(List.of("Location=/x", "Transfer-Encoding=chunked", "Set-Cookie=a=1"), lines);
+            assertEquals(kept(h), lines.stream().map(l -> l.substring(0, l.indexOf('='))).toList(),
+                    "the same headers the HTTP/1.1 encoder forwards");
+        } finally {
+            h.release();
+        }
+    }
+
     @Test
     void toHttpResponseOfAnHttp10HeadWithoutAReason() {
         ResponseHead h = parse("HTTP/1.0 200\r\nServer: old\r\n\r\n");
         try {
-            HttpResponse r = h.toHttpResponse();
+            HttpResponse r = h.toHttpResponse(false);
             assertEquals(HttpVersion.HTTP_1_0, r.protocolVersion());
             assertEquals(200, r.status().code());
             assertEquals("", r.status().reasonPhrase());
