@@ -16,6 +16,8 @@ set -euo pipefail
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source-path=SCRIPTDIR
 source "${BENCH_DIR}/lib/common.sh"
+# shellcheck source-path=SCRIPTDIR
+source "${BENCH_DIR}/lib/contenders.sh"
 
 QUICK=0
 ROUNDS=""
@@ -73,75 +75,6 @@ record() {
     printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"${RAW}"
 }
 
-fail_contender() {
-    local key="$1" reason="$2"
-    FAILED[${key}]="${reason}"
-    printf '%s\t%s\n' "${key}" "${reason}" >>"${FAILURES}"
-    log "${key}: ${reason}"
-}
-
-start_backends() {
-    local dir="${BENCH_TMP}/backends"
-    nginx_dir "${dir}"
-    head -c 65536 /dev/urandom >"${dir}/www/64k"
-    chmod 644 "${dir}/www/64k"
-    read -r -d '' BPORT1 BPORT2 BPORT3 < <(free_ports 3) || true
-    render "${BENCH_CONF}/nginx-backends.conf" "${dir}/nginx.conf" \
-        DIR="${dir}" PORT1="${BPORT1}" PORT2="${BPORT2}" PORT3="${BPORT3}"
-    start_bg BACKENDS_PID "${LOAD_CPUS}" "${dir}/nginx" nginx -e "${dir}/error.log" -p "${dir}" -c "${dir}/nginx.conf"
-    local port
-    for port in "${BPORT1}" "${BPORT2}" "${BPORT3}"; do
-        wait_http "http://127.0.0.1:${port}/healthz" "${BACKENDS_PID}" 10 ||
-            die "the backend nginx did not start: $(tail -3 "${dir}/nginx.err" "${dir}/error.log" 2>/dev/null)"
-    done
-    mkdir -p "${BENCH_TMP}/direct-1"
-    PID[direct-1]="${BACKENDS_PID}"
-    PORT[direct-1]="${BPORT1}"
-    log "backends: one nginx on 127.0.0.1:${BPORT1},${BPORT2},${BPORT3}"
-}
-
-# start_contender KEY — renders its config, starts it pinned, waits until it forwards `GET /`.
-start_contender() {
-    local key="$1" name="${1%-*}" threads="${1##*-}" dir="${BENCH_TMP}/$1" listen admin cpus pid
-    mkdir -p "${dir}"
-    read -r -d '' listen admin < <(free_ports 2) || true
-    cpus="$(proxy_cpus "${threads}")"
-    local common=(DIR="${dir}" LISTEN="${listen}" THREADS="${threads}"
-        PORT1="${BPORT1}" PORT2="${BPORT2}" PORT3="${BPORT3}")
-    case "${name}" in
-        nginx)
-            nginx_dir "${dir}"
-            render "${BENCH_CONF}/nginx-proxy.conf" "${dir}/nginx.conf" "${common[@]}" UPSTREAM_POLICY=""
-            start_bg pid "${cpus}" "${dir}/proxy" nginx -e "${dir}/error.log" -p "${dir}" -c "${dir}/nginx.conf"
-            ;;
-        haproxy)
-            render "${BENCH_CONF}/haproxy.cfg" "${dir}/haproxy.cfg" "${common[@]}" BALANCE=roundrobin
-            start_bg pid "${cpus}" "${dir}/proxy" haproxy -db -f "${dir}/haproxy.cfg"
-            ;;
-        fulcrum)
-            if [[ ! -f "${FULCRUM_JAR}" ]]; then
-                fail_contender "${key}" "no ${FULCRUM_JAR} (the build failed)"
-                return 0
-            fi
-            # In a folder of its own: Fulcrum watches its config's folder, and every write to a file
-            # there (the load generator's logs, the proxy's output) would wake its watcher.
-            mkdir -p "${dir}/conf"
-            render "${BENCH_CONF}/fulcrum.conf" "${dir}/conf/fulcrum.conf" "${common[@]}" \
-                ADMIN="${admin}" STRATEGY=dynamic INTERVAL=2s
-            start_bg pid "${cpus}" "${dir}/proxy" java "${FULCRUM_JVM_FLAGS[@]}" -jar "${FULCRUM_JAR}" \
-                run --config "${dir}/conf/fulcrum.conf"
-            ;;
-    esac
-    if wait_http "http://127.0.0.1:${listen}/" "${pid}" 60; then
-        PID[${key}]="${pid}"
-        PORT[${key}]="${listen}"
-        log "${key}: pid ${pid} on 127.0.0.1:${listen}, CPUs ${cpus:-not pinned}"
-    else
-        stop_bg "${pid}"
-        fail_contender "${key}" "did not start: $(start_failure "${dir}")"
-    fi
-}
-
 # wrk_run KEY SECONDS PATH [wrk args...] — prints the WRK_SUMMARY fields as "requests bytes
 # duration_us errors p50_us p99_us".
 wrk_run() {
@@ -151,11 +84,6 @@ wrk_run() {
         "$@" "http://127.0.0.1:${port}${path}" | grep '^WRK_SUMMARY')" || return 1
     # "WRK_SUMMARY requests=1 bytes=2 ..." -> "1 2 ..."
     echo "${line}" | sed -e 's/^WRK_SUMMARY //' -e 's/[a-z0-9_]*=//g'
-}
-
-# ticks_to_us TICKS REQUESTS — microseconds of CPU per request.
-cpu_us_per_request() {
-    awk -v t="$1" -v n="$2" -v hz="${CLK_TCK}" 'BEGIN { if (n > 0) printf "%.2f", t * 1e6 / hz / n; else print "nan" }'
 }
 
 measure_keepalive() {

@@ -1,0 +1,87 @@
+# shellcheck shell=bash
+# Starting the contenders of bench/compare.sh and bench/paced.sh: the three nginx backends and, per
+# NAME-THREADS key, a proxy in front of them (fulcrum*, nginx, haproxy). Sourced after common.sh;
+# the caller declares the associative arrays PID, PORT and FAILED, and sets FAILURES (a file).
+# A key whose name starts with "fulcrum" runs the jar FULCRUM_JARS[KEY] when set, else FULCRUM_JAR,
+# with FULCRUM_JVM_FLAGS plus FULCRUM_EXTRA_FLAGS[KEY] (split on spaces), so that two builds or two
+# sets of JVM flags can be compared in one run.
+
+declare -A FULCRUM_JARS=() FULCRUM_EXTRA_FLAGS=()
+
+fail_contender() {
+    local key="$1" reason="$2"
+    FAILED[${key}]="${reason}"
+    printf '%s\t%s\n' "${key}" "${reason}" >>"${FAILURES}"
+    log "${key}: ${reason}"
+}
+
+start_backends() {
+    local dir="${BENCH_TMP}/backends"
+    nginx_dir "${dir}"
+    head -c 65536 /dev/urandom >"${dir}/www/64k"
+    chmod 644 "${dir}/www/64k"
+    read -r -d '' BPORT1 BPORT2 BPORT3 < <(free_ports 3) || true
+    render "${BENCH_CONF}/nginx-backends.conf" "${dir}/nginx.conf" \
+        DIR="${dir}" PORT1="${BPORT1}" PORT2="${BPORT2}" PORT3="${BPORT3}"
+    start_bg BACKENDS_PID "${LOAD_CPUS}" "${dir}/nginx" nginx -e "${dir}/error.log" -p "${dir}" -c "${dir}/nginx.conf"
+    local port
+    for port in "${BPORT1}" "${BPORT2}" "${BPORT3}"; do
+        wait_http "http://127.0.0.1:${port}/healthz" "${BACKENDS_PID}" 10 ||
+            die "the backend nginx did not start: $(tail -3 "${dir}/nginx.err" "${dir}/error.log" 2>/dev/null)"
+    done
+    mkdir -p "${BENCH_TMP}/direct-1"
+    PID[direct-1]="${BACKENDS_PID}"
+    PORT[direct-1]="${BPORT1}"
+    log "backends: one nginx on 127.0.0.1:${BPORT1},${BPORT2},${BPORT3}"
+}
+
+# start_contender KEY — renders its config, starts it pinned, waits until it forwards `GET /`.
+start_contender() {
+    local key="$1" name="${1%-*}" threads="${1##*-}" dir="${BENCH_TMP}/$1" listen admin cpus pid
+    mkdir -p "${dir}"
+    read -r -d '' listen admin < <(free_ports 2) || true
+    cpus="$(proxy_cpus "${threads}")"
+    local common=(DIR="${dir}" LISTEN="${listen}" THREADS="${threads}"
+        PORT1="${BPORT1}" PORT2="${BPORT2}" PORT3="${BPORT3}")
+    case "${name}" in
+        nginx)
+            nginx_dir "${dir}"
+            render "${BENCH_CONF}/nginx-proxy.conf" "${dir}/nginx.conf" "${common[@]}" UPSTREAM_POLICY=""
+            start_bg pid "${cpus}" "${dir}/proxy" nginx -e "${dir}/error.log" -p "${dir}" -c "${dir}/nginx.conf"
+            ;;
+        haproxy)
+            render "${BENCH_CONF}/haproxy.cfg" "${dir}/haproxy.cfg" "${common[@]}" BALANCE=roundrobin
+            start_bg pid "${cpus}" "${dir}/proxy" haproxy -db -f "${dir}/haproxy.cfg"
+            ;;
+        fulcrum*)
+            local jar="${FULCRUM_JARS[${key}]:-${FULCRUM_JAR}}"
+            if [[ ! -f "${jar}" ]]; then
+                fail_contender "${key}" "no ${jar} (the build failed)"
+                return 0
+            fi
+            # In a folder of its own: Fulcrum watches its config's folder, and every write to a file
+            # there (the load generator's logs, the proxy's output) would wake its watcher.
+            mkdir -p "${dir}/conf"
+            render "${BENCH_CONF}/fulcrum.conf" "${dir}/conf/fulcrum.conf" "${common[@]}" \
+                ADMIN="${admin}" STRATEGY=dynamic INTERVAL=2s
+            local extra=()
+            read -r -a extra <<<"${FULCRUM_EXTRA_FLAGS[${key}]:-}"
+            start_bg pid "${cpus}" "${dir}/proxy" java "${FULCRUM_JVM_FLAGS[@]}" "${extra[@]+"${extra[@]}"}" -jar "${jar}" \
+                run --config "${dir}/conf/fulcrum.conf"
+            ;;
+    esac
+    if wait_http "http://127.0.0.1:${listen}/" "${pid}" 60; then
+        PID[${key}]="${pid}"
+        PORT[${key}]="${listen}"
+        log "${key}: pid ${pid} on 127.0.0.1:${listen}, CPUs ${cpus:-not pinned}"
+    else
+        stop_bg "${pid}"
+        fail_contender "${key}" "did not start: $(start_failure "${dir}")"
+    fi
+}
+
+# cpu_us_per_request TICKS REQUESTS — microseconds of CPU per request.
+cpu_us_per_request() {
+    awk -v t="$1" -v n="$2" -v hz="${CLK_TCK}" 'BEGIN { if (n > 0) printf "%.2f", t * 1e6 / hz / n; else print "nan" }'
+}
+
