@@ -1,5 +1,6 @@
 package io.fulcrum.proxy.backend;
 
+import io.fulcrum.proxy.clock.ReadClock;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -44,9 +45,9 @@ public final class BackendStats {
     /** When the estimate was last updated, in {@link #nanoClock} time. Racy by design, see below. */
     private volatile long estimateStamp;
 
-    /** Stats on {@link System#nanoTime()}. */
+    /** Stats on {@link ReadClock#now()}: {@link System#nanoTime()}, read once per socket read on the request path. */
     public BackendStats() {
-        this(System::nanoTime);
+        this(ReadClock::now);
     }
 
     /** @param nanoClock monotonic nanoseconds; tests pass a fake one */

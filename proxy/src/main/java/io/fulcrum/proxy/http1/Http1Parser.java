@@ -1,5 +1,6 @@
 package io.fulcrum.proxy.http1;
 
+import io.fulcrum.proxy.clock.ReadClock;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -31,6 +32,15 @@ abstract class Http1Parser extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(msg);
             return;
         }
+        ReadClock clock = ReadClock.begin();
+        try {
+            decodeRead(ctx, in);
+        } finally {
+            clock.end();
+        }
+    }
+
+    private void decodeRead(ChannelHandlerContext ctx, ByteBuf in) {
         bytesArrived();
         if (broken) {
             in.release();
@@ -142,7 +152,7 @@ abstract class Http1Parser extends ChannelInboundHandlerAdapter {
     /** Whether the next bytes start a head (so that unread bytes left by {@link #decode} are kept). */
     abstract boolean awaitingHead();
 
-    /** Told of every read, before it is parsed. */
+    /** Told of every read, before it is parsed; {@link ReadClock#now} is the read's time. */
     void bytesArrived() {
     }
 

@@ -4,6 +4,7 @@ import io.fulcrum.proxy.accesslog.AccessEntry;
 import io.fulcrum.proxy.accesslog.AccessLog;
 import io.fulcrum.proxy.backend.Backend;
 import io.fulcrum.proxy.backend.BackendPool;
+import io.fulcrum.proxy.clock.ReadClock;
 import io.fulcrum.proxy.http1.RequestBody;
 import io.fulcrum.proxy.http1.RequestHead;
 import io.fulcrum.proxy.http1.RequestParser;
@@ -44,6 +45,10 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
 
     private final ListenerContext listener;
     private ChannelHandlerContext ctx;
+    /** Where forwarded bytes are written from (see {@link #bytesOut}): the encoder's context, or ctx. */
+    private ChannelHandlerContext bytesOut;
+    /** The client's address as the forwarding headers write it, made at the first request. */
+    private String clientIp;
     private Exchange exchange;
     /** A request answered locally: its remaining (empty) body is read and dropped. */
     private boolean discarding;
@@ -106,10 +111,12 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     private void start() {
         if (!started) {
             started = true;
+            ChannelHandlerContext encoder = ctx.pipeline().context(ClientResponseEncoder.class);
+            bytesOut = encoder != null ? encoder : ctx;
             if (ctx.pipeline().get(RequestParser.class) != null) {
                 // An HTTP/1.1 connection: the decoder tells us of every read, and the loop's sweep keeps its timeouts.
                 http1 = true;
-                lastActivity = System.nanoTime();
+                lastActivity = ReadClock.now();
                 TimeoutSweep.of(ctx.executor()).add(this);
             }
             requestRead();
@@ -226,7 +233,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
         keepSocketReadArmed();
         // On an HTTP/1.1 connection the clock was read when this head's bytes arrived (or, for a head that
         // waited behind the previous request, when that request ended): a request costs fewer clock reads.
-        requestStart = http1 ? lastActivity : System.nanoTime();
+        requestStart = http1 ? lastActivity : ReadClock.now();
         requestPool = null;
         HttpResponseStatus problem = RequestChecks.problem(request, listener.limits());
         if (problem != null) {
@@ -248,11 +255,14 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
         boolean expectContinue = request.count(RequestHead.Kind.EXPECT) > 0;
         String upgrade = upgradeProtocol(request);
         InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
+        if (clientIp == null) {
+            clientIp = ForwardingHeaders.ip(client);
+        }
         String clientId = request.first(RequestHead.Kind.X_REQUEST_ID);
         String addedId = clientId == null ? ForwardingHeaders.newRequestId() : null;
         requestId = clientId != null ? clientId : addedId;
         // Made per request, not kept per connection: an idle keep-alive connection should hold nothing it does not need.
-        ByteBuf head = ForwardingHeaders.forwardHead(ctx.alloc(), request, ForwardingHeaders.ip(client),
+        ByteBuf head = ForwardingHeaders.forwardHead(ctx.alloc(), request, clientIp,
                 listener.scheme(), host, addedId, upgrade);
         var key = pool.config().hashKey();
         long hashKey = key.isPresent() ? HashKeys.of(key.get(), request, client) : 0;
@@ -354,7 +364,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     }
 
     private void requestDone(Backend backend, int status) {
-        long now = System.nanoTime();
+        long now = ReadClock.now();
         lastActivity = now;                         // a response ended: client-idle counts from here
         long nanos = now - requestStart;
         listener.events().requestDone(listener.name(), requestPool, backend, status, nanos);
@@ -385,6 +395,11 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     @Override
     public ChannelHandlerContext ctx() {
         return ctx;
+    }
+
+    @Override
+    public ChannelHandlerContext bytesOut() {
+        return bytesOut;
     }
 
     @Override
@@ -450,7 +465,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
         if (!http1) {
             return;
         }
-        long now = System.nanoTime();
+        long now = ReadClock.now();
         lastActivity = now;
         if (awaitingHead && headStart == 0 && exchange == null) {
             headStart = now;

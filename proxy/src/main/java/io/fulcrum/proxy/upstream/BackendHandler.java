@@ -1,6 +1,7 @@
 package io.fulcrum.proxy.upstream;
 
 import io.fulcrum.proxy.backend.Backend;
+import io.fulcrum.proxy.clock.ReadClock;
 import io.fulcrum.proxy.http1.ResponseBody;
 import io.fulcrum.proxy.http1.ResponseHead;
 import io.fulcrum.proxy.http1.ResponseParser;
@@ -64,7 +65,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
      * deadline and arms itself again for what is left (a reused connection schedules nothing per request).
      */
     void expectResponseWithin(long nanos) {
-        responseDeadline = System.nanoTime() + nanos;
+        responseDeadline = ReadClock.now() + nanos;
         if (timer == null) {
             timer = ctx.executor().schedule(timerTask, nanos, TimeUnit.NANOSECONDS);
         }
@@ -80,7 +81,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
         if (responseDeadline == 0 || exchange == null) {
             return;
         }
-        long left = responseDeadline - System.nanoTime();
+        long left = responseDeadline - ReadClock.now();
         if (left <= 0) {
             responseDeadline = 0;
             exchange.onResponseTimeout();

@@ -12,6 +12,13 @@ public interface ClientSide {
     /** The client channel's context, for writing the response. */
     ChannelHandlerContext ctx();
 
+    /**
+     * The context forwarded bytes are written from on an HTTP/1.1 connection: the one of the response
+     * encoder, so that they go straight to the socket (or TLS) without passing through the encoder,
+     * which would only hand them on. {@link #ctx()} on an HTTP/2 stream.
+     */
+    ChannelHandlerContext bytesOut();
+
     /** Asks for the next piece of the request body (the client channel does not auto-read). */
     void readRequestBody();
 

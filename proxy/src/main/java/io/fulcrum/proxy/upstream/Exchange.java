@@ -3,6 +3,7 @@ package io.fulcrum.proxy.upstream;
 import io.fulcrum.proxy.backend.Backend;
 import io.fulcrum.proxy.backend.BackendPool;
 import io.fulcrum.proxy.backend.WaitQueue;
+import io.fulcrum.proxy.clock.ReadClock;
 import io.fulcrum.proxy.config.PoolConfig;
 import io.fulcrum.proxy.http1.BodyFraming;
 import io.fulcrum.proxy.http1.RequestBody;
@@ -342,7 +343,7 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         backend = b;
         backendCounted = true;
         // The first attempt, unqueued, starts as the head arrived (microseconds ago): one clock read less.
-        attemptStart = starting ? arrivedNanos : System.nanoTime();
+        attemptStart = starting ? arrivedNanos : ReadClock.now();
         headLatency = -1;
         BackendHandler idle = connections.poll(b);
         if (idle != null) {
@@ -386,7 +387,10 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
             continueSent = true;
             client.ctx().writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
-        ch.write(requestHead.retainedDuplicate(), ch.voidPromise());
+        // The head itself, not a duplicate: one derived buffer less per request. A backend connection
+        // moves its reader index only by a partial write, and a retry comes only once that connection
+        // is closed and has let go of it: each attempt sends the head from its start.
+        ch.write(requestHead.readerIndex(0).retain(), ch.voidPromise());
         if (replay != null) {
             for (RequestBody piece : replay) {
                 ch.write(piece.content().retainedDuplicate(), ch.voidPromise());
@@ -560,7 +564,7 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
             return;
         }
         boolean last = piece.last();
-        ChannelHandlerContext out = client.ctx();
+        ChannelHandlerContext out = rawResponse ? client.bytesOut() : client.ctx();
         if (!rawResponse) {
             ByteBuf bytes = piece.content();
             out.write(last ? new DefaultLastHttpContent(bytes) : new DefaultHttpContent(bytes), out.voidPromise());
@@ -590,7 +594,7 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
     /** Writes the held head on its own: its body did not come with it. */
     private void writeHeldHead() {
         if (heldResponseHead != null) {
-            ChannelHandlerContext out = client.ctx();
+            ChannelHandlerContext out = client.bytesOut();
             out.write(heldResponseHead, out.voidPromise());
             heldResponseHead = null;
         }
@@ -618,7 +622,7 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
     }
 
     private void startResponse(ResponseHead head) {
-        headLatency = System.nanoTime() - attemptStart;
+        headLatency = ReadClock.now() - attemptStart;
         cancelTimer();
         releaseReplay();
         releaseHead();
@@ -638,7 +642,7 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         }
         if (rawResponse) {
             chunkResponse = reframe;
-            ChannelHandlerContext out = client.ctx();
+            ChannelHandlerContext out = client.bytesOut();
             long length = head.contentLength();
             boolean small = head.framing() == BodyFraming.LENGTH && length > 0 && length <= COALESCED_BODY_BYTES;
             ByteBuf bytes = ResponseHeadEncoder.encode(out.alloc(), head, closeClient, !closeClient && http10Client,
@@ -701,7 +705,7 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         }
         if (responseStarted) {
             writeHeldHead();
-            client.ctx().flush();
+            (rawResponse ? client.bytesOut() : client.ctx()).flush();
         }
         if (client.ctx().channel().isWritable()) {
             channel.read();
@@ -822,7 +826,7 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         }
         backendCounted = false;
         // Latency to the response head, what peak-EWMA balances on; to the failure when there was none.
-        freeSlot(backend, headLatency >= 0 ? headLatency : System.nanoTime() - attemptStart, failure);
+        freeSlot(backend, headLatency >= 0 ? headLatency : ReadClock.now() - attemptStart, failure);
         events.backendResult(backend, failure);
     }
 

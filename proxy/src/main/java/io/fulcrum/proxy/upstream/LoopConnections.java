@@ -2,6 +2,7 @@ package io.fulcrum.proxy.upstream;
 
 import io.fulcrum.proxy.backend.AdminState;
 import io.fulcrum.proxy.backend.Backend;
+import io.fulcrum.proxy.clock.ReadClock;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -69,13 +70,13 @@ public final class LoopConnections {
     private final Runnable sweepTask = this::sweep;
 
     LoopConnections(EventLoop loop, Transport transport) {
-        this(loop, transport, IDLE_TIMEOUT_NANOS, SWEEP_SLACK_NANOS, System::nanoTime);
+        this(loop, transport, IDLE_TIMEOUT_NANOS, SWEEP_SLACK_NANOS, ReadClock::now);
     }
 
     /**
      * @param idleTimeoutNanos how long a connection may sit unused in the pool
      * @param sweepSlackNanos  how late past its expiry a connection may be closed, at most (batches sweeps)
-     * @param ticker           monotonic nanoseconds, {@link System#nanoTime} but in tests
+     * @param ticker           monotonic nanoseconds, {@link ReadClock#now} but in tests
      */
     LoopConnections(EventLoop loop, Transport transport, long idleTimeoutNanos, long sweepSlackNanos,
                     LongSupplier ticker) {
