@@ -4,7 +4,6 @@ import io.fulcrum.proxy.config.HostPort;
 import io.fulcrum.proxy.upstream.Transport;
 import io.fulcrum.proxy.upstream.UpstreamConnections;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -88,7 +87,7 @@ public final class ProxyServer {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childOption(ChannelOption.ALLOCATOR, transport.allocator())
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_SIZES)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override

@@ -4,7 +4,6 @@ import io.fulcrum.proxy.backend.AdminState;
 import io.fulcrum.proxy.backend.Backend;
 import io.fulcrum.proxy.clock.ReadClock;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -90,7 +89,7 @@ public final class LoopConnections {
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
-                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .option(ChannelOption.ALLOCATOR, transport.allocator())
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new ResponseReadBatching(
                         MIN_READ_BUFFER, INITIAL_READ_BUFFER, MAX_READ_BUFFER, MAX_READ_BATCH));
     }
