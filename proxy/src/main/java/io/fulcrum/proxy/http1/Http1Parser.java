@@ -128,14 +128,6 @@ abstract class Http1Parser extends ChannelInboundHandlerAdapter {
         return -1;
     }
 
-    /**
-     * Whether the buffer being decoded is a socket read's own, not the cumulation: nothing will append to
-     * it, so a head sliced from it may offer its free capacity ({@link ParsedHead#offerRoom}).
-     */
-    final boolean decodingARead() {
-        return !cumulated;
-    }
-
     /** Whether no message is under way: the parser is between messages, nothing of the next one kept. */
     final boolean idle() {
         return !broken && awaitingHead() && partial == null;

@@ -1,7 +1,6 @@
 package io.fulcrum.proxy.http1;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.AbstractReferenceCounted;
 import io.netty.util.ReferenceCounted;
 import java.nio.charset.StandardCharsets;
@@ -19,13 +18,6 @@ abstract class ParsedHead extends AbstractReferenceCounted {
     private final ByteBuf bytes;
     private final HeaderLines lines;
     private final int count;
-    /**
-     * The socket read this head was sliced from, when its free capacity past the bytes read may hold the
-     * head as it is forwarded (see {@link #output}); null otherwise, or once used. Not a reference of its
-     * own: {@link #bytes} keeps it alive.
-     */
-    private ByteBuf room;
-    private int roomStart;
 
     ParsedHead(ByteBuf bytes, HeaderLines lines) {
         this.bytes = bytes;
@@ -35,36 +27,6 @@ abstract class ParsedHead extends AbstractReferenceCounted {
 
     ByteBuf bytes() {
         return bytes;
-    }
-
-    /**
-     * Offers the free capacity of the read buffer this head was just sliced from (as the head's only
-     * holder besides the buffer itself), for {@link #output}. Called by the parser, only for a buffer that
-     * nothing will write to any more: a socket read's own buffer, never a cumulation the parser keeps
-     * appending to. A buffer that something else already holds a slice of (a pipelined request before
-     * this one, which may have claimed the room) is not offered.
-     */
-    final void offerRoom(ByteBuf read) {
-        if (read.refCnt() == 2) {
-            room = read;
-            roomStart = read.writerIndex();
-        }
-    }
-
-    /**
-     * An empty buffer of {@code capacity} bytes to write the forwarded head into: the free capacity past
-     * the bytes of the read this head came from, when it was offered and is large enough, else a new
-     * buffer. Writing the forwarded head behind the received one saves an allocation and its release
-     * per head: a socket read's buffer is sized for the reads the connection gets (1 KiB at least), and a
-     * head of a few hundred bytes leaves room for its rewritten copy. The room is used once.
-     */
-    ByteBuf output(ByteBufAllocator alloc, int capacity) {
-        ByteBuf read = room;
-        room = null;
-        if (read != null && read.capacity() - roomStart >= capacity) {
-            return read.retainedSlice(roomStart, capacity).writerIndex(0);
-        }
-        return alloc.ioBuffer(capacity);
     }
 
     int headerCount() {

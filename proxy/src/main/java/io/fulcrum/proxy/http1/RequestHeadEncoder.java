@@ -23,7 +23,7 @@ public final class RequestHeadEncoder {
      */
     public static ByteBuf start(ByteBufAllocator alloc, RequestHead head, int skipKinds, int extraBytes) {
         ByteBuf src = head.bytes();
-        ByteBuf out = head.output(alloc, src.readableBytes() + extraBytes);
+        ByteBuf out = alloc.ioBuffer(src.readableBytes() + extraBytes);
         out.writeBytes(src, src.readerIndex(), head.lineEnd());
         out.writeBytes(CRLF);
         int base = src.readerIndex();

@@ -115,9 +115,6 @@ public final class RequestParser extends Http1Parser {
             return false;
         }
         RequestHead head = HEADS.get().parse(buf.readRetainedSlice(end + 1 - start), maxLineBytes, maxHeaderBytes);
-        if (decodingARead()) {
-            head.offerRoom(buf);
-        }
         if (head.problem() != null) {
             giveUp();
             buf.skipBytes(buf.readableBytes());

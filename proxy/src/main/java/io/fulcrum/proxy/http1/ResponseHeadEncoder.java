@@ -36,7 +36,7 @@ public final class ResponseHeadEncoder {
     public static ByteBuf encode(ByteBufAllocator alloc, ResponseHead head, boolean close, boolean keepAlive,
                                  boolean chunked, int room) {
         ByteBuf src = head.bytes();
-        ByteBuf out = head.output(alloc, src.readableBytes() + 64 + room);
+        ByteBuf out = alloc.ioBuffer(src.readableBytes() + 64 + room);
         out.writeBytes(HTTP_1_1);
         // "200 OK": the status digits and the reason as they came.
         int statusEnd = head.reasonEnd() > head.reasonStart() ? head.reasonEnd() : 12;

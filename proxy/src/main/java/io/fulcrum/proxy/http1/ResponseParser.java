@@ -129,9 +129,6 @@ public final class ResponseParser extends Http1Parser {
             bytes.release();
             throw e;
         }
-        if (decodingARead()) {
-            head.offerRoom(buf);
-        }
         int status = head.status();
         BodyFraming framing = head.framing();
         if (status == 101) {

@@ -41,13 +41,10 @@ public final class ProxyServer {
     private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
 
     /**
-     * Read sizes for client connections: 2 KiB to 64 KiB, starting at 2 KiB (Netty's default goes down to
-     * 64 B). A request head's read then has room behind it for the head the backend gets, which is
-     * written there instead of into a buffer of its own (ParsedHead.output); a pooled 2 KiB buffer costs
-     * what a smaller one does, and it lives only while its request does. One instance for all: the
-     * default gives every channel an allocator object of its own.
+     * Read sizes for client connections (Netty's defaults: 64 B to 64 KiB, starting at 2 KiB), one
+     * instance for all: the default gives every channel an allocator object of its own.
      */
-    private static final AdaptiveRecvByteBufAllocator RECEIVE_SIZES = new AdaptiveRecvByteBufAllocator(2048, 2048, 65536);
+    private static final AdaptiveRecvByteBufAllocator RECEIVE_SIZES = new AdaptiveRecvByteBufAllocator();
 
     private final Transport transport;
     private final EventLoopGroup workers;

@@ -45,12 +45,8 @@ public final class LoopConnections {
      */
     private static final long SWEEP_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
-    /**
-     * Read buffers of backend connections: small answers get small buffers, large ones up to 128 KiB. At
-     * least 2 KiB, so that a small answer's read has room behind it for the head the client gets (and the
-     * small body with it): see ParsedHead.output. A pooled 2 KiB buffer costs what a 512-byte one does.
-     */
-    private static final int MIN_READ_BUFFER = 2048;
+    /** Read buffers of backend connections: small answers get small buffers, large ones up to 128 KiB. */
+    private static final int MIN_READ_BUFFER = 512;
     private static final int INITIAL_READ_BUFFER = 16 * 1024;
     private static final int MAX_READ_BUFFER = 128 * 1024;
     /** At most this much is read from a backend before the client's writability is looked at again. */
