@@ -279,8 +279,7 @@ write_meta() {
 
 main() {
     parse_args "$@"
-    ensure_tools nginx:"nginx-light|nginx" haproxy:haproxy wrk:wrk h2load:nghttp2-client curl:curl \
-        python3:python3 taskset:util-linux java:"openjdk-17-jre-headless|default-jre-headless"
+    ensure_bench_tools
     bench_init
     cpu_layout
     CLK_TCK="$(getconf CLK_TCK)"

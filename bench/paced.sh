@@ -89,11 +89,11 @@ choose_contenders() {
     [[ ${PEERS} -eq 0 ]] || CONTENDERS+=(nginx-1 haproxy-1)
 }
 
-# Fields 14 and 15 of /proc/PID/stat (utime, stime), in ticks, summed over the process and its children.
-user_sys_ticks() {
-    local u=0 s=0 pid stat
-    for pid in $(proc_tree "$1"); do
-        stat="$(cat "/proc/${pid}/stat" 2>/dev/null)" || continue
+# utime and stime (fields 14 and 15), in ticks, summed over the /proc stat files named.
+sum_user_sys() {
+    local u=0 s=0 file stat
+    for file in "$@"; do
+        stat="$(cat "${file}" 2>/dev/null)" || continue
         stat="${stat##*) }"
         # shellcheck disable=SC2086 # word splitting of the stat fields is the point
         set -- ${stat}
@@ -103,20 +103,23 @@ user_sys_ticks() {
     echo "${u} ${s}"
 }
 
-# The same, for the event-loop threads ("fulcrum-io-*") of process $1 only: the request path without
-# the JIT compiler and GC threads.
-loop_user_sys_ticks() {
-    local u=0 s=0 task stat
-    for task in /proc/"$1"/task/*; do
-        [[ "$(cat "${task}/comm" 2>/dev/null)" == fulcrum-io* ]] || continue
-        stat="$(cat "${task}/stat" 2>/dev/null)" || continue
-        stat="${stat##*) }"
-        # shellcheck disable=SC2086 # word splitting of the stat fields is the point
-        set -- ${stat}
-        u=$((u + ${12}))
-        s=$((s + ${13}))
+# User and system ticks of process $1 and its children (NGINX's workers).
+user_sys_ticks() {
+    local files=() pid
+    for pid in $(proc_tree "$1"); do
+        files+=("/proc/${pid}/stat")
     done
-    echo "${u} ${s}"
+    sum_user_sys "${files[@]}"
+}
+
+# The same for the event-loop threads ("fulcrum-io-*") of process $1 only: the request path without the
+# JIT compiler and GC threads.
+loop_user_sys_ticks() {
+    local files=() task
+    for task in /proc/"$1"/task/*; do
+        [[ "$(cat "${task}/comm" 2>/dev/null)" != fulcrum-io* ]] || files+=("${task}/stat")
+    done
+    sum_user_sys "${files[@]+"${files[@]}"}"
 }
 
 paced_load() {
@@ -191,8 +194,7 @@ EOF
 
 main() {
     parse_args "$@"
-    ensure_tools nginx:"nginx-light|nginx" haproxy:haproxy wrk:wrk h2load:nghttp2-client curl:curl \
-        python3:python3 taskset:util-linux java:"openjdk-17-jre-headless|default-jre-headless"
+    ensure_bench_tools
     bench_init
     cpu_layout
     CLK_TCK="$(getconf CLK_TCK)"

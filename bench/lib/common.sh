@@ -64,6 +64,12 @@ ensure_tools() {
     done
 }
 
+# What compare.sh and paced.sh run: the peers, the load generators, and a JRE for Fulcrum.
+ensure_bench_tools() {
+    ensure_tools nginx:"nginx-light|nginx" haproxy:haproxy wrk:wrk h2load:nghttp2-client curl:curl \
+        python3:python3 taskset:util-linux java:"openjdk-17-jre-headless|default-jre-headless"
+}
+
 # Creates the run's temp folder and installs the EXIT trap. The folder is world-traversable
 # because nginx workers run as an unprivileged user when the master runs as root.
 bench_init() {
