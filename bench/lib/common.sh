@@ -298,9 +298,8 @@ ensure_fulcrum_jar() {
 # pauses on a 256 MiB heap are a few milliseconds at most and it costs the least CPU per request;
 # no shared perf-data file, whose writes can stall a safepoint on a busy disk; Netty's leak
 # detector off (it samples buffers and records stacks: a debugging aid, and the tests run it).
-# The JIT compilers at the lowest CPU priority, as the launcher ships them (bin/fulcrum says why).
 FULCRUM_JVM_FLAGS=(-Xms256m -Xmx256m -XX:+AlwaysPreTouch -XX:+UseParallelGC -XX:+PerfDisableSharedMem
-    -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=19 -Dio.netty.leakDetection.level=disabled)
+    -Dio.netty.leakDetection.level=disabled)
 if [[ -n "${FULCRUM_JVM_OPTS:-}" ]]; then
     # Extra or overriding flags from the environment, split on spaces.
     read -r -a _extra_jvm <<<"${FULCRUM_JVM_OPTS}"
