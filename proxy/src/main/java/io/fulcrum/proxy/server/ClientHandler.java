@@ -45,8 +45,8 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
 
     private final ListenerContext listener;
     private ChannelHandlerContext ctx;
-    /** Where forwarded bytes are written from (see {@link #bytesOut}): the encoder's context, or ctx. */
-    private ChannelHandlerContext bytesOut;
+    /** Where the forwarded response is written from (see {@link #responseOut}): the encoder's context, or ctx. */
+    private ChannelHandlerContext responseOut;
     /** The client's address as the forwarding headers write it, made at the first request. */
     private String clientIp;
     private Exchange exchange;
@@ -112,7 +112,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
         if (!started) {
             started = true;
             ChannelHandlerContext encoder = ctx.pipeline().context(ClientResponseEncoder.class);
-            bytesOut = encoder != null ? encoder : ctx;
+            responseOut = encoder != null ? encoder : ctx;
             if (ctx.pipeline().get(RequestParser.class) != null) {
                 // An HTTP/1.1 connection: the decoder tells us of every read, and the loop's sweep keeps its timeouts.
                 http1 = true;
@@ -231,9 +231,9 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
         headStart = 0;
         awaitingHead = false;
         keepSocketReadArmed();
-        // On an HTTP/1.1 connection the clock was read when this head's bytes arrived (or, for a head that
-        // waited behind the previous request, when that request ended): a request costs fewer clock reads.
-        requestStart = http1 ? lastActivity : ReadClock.now();
+        // Within the read that brought the head (or, for a head that waited behind the previous request,
+        // the read that ended that one): the read's clock reading, no clock read of its own.
+        requestStart = ReadClock.now();
         requestPool = null;
         HttpResponseStatus problem = RequestChecks.problem(request, listener.limits());
         if (problem != null) {
@@ -268,7 +268,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
         long hashKey = key.isPresent() ? HashKeys.of(key.get(), request, client) : 0;
         exchange = new Exchange(this, listener.upstream().forLoop(ctx.channel().eventLoop()), request, head, pool,
                 hashKey, expectContinue, hasBody, upgrade != null, listener.limits().maxRequestBodyBytes(),
-                listener.events(), requestStart);
+                listener.events());
         exchange.start();
     }
 
@@ -398,8 +398,8 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     }
 
     @Override
-    public ChannelHandlerContext bytesOut() {
-        return bytesOut;
+    public ChannelHandlerContext responseOut() {
+        return responseOut;
     }
 
     @Override

@@ -13,11 +13,11 @@ public interface ClientSide {
     ChannelHandlerContext ctx();
 
     /**
-     * The context forwarded bytes are written from on an HTTP/1.1 connection: the one of the response
-     * encoder, so that they go straight to the socket (or TLS) without passing through the encoder,
-     * which would only hand them on. {@link #ctx()} on an HTTP/2 stream.
+     * The context the forwarded response is written from. On an HTTP/1.1 connection, the response
+     * encoder's: the response goes out as the backend's bytes, straight to the socket (or TLS) without
+     * passing through the encoder, which would only hand them on. On an HTTP/2 stream, {@link #ctx()}.
      */
-    ChannelHandlerContext bytesOut();
+    ChannelHandlerContext responseOut();
 
     /** Asks for the next piece of the request body (the client channel does not auto-read). */
     void readRequestBody();

@@ -73,10 +73,6 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
     private final boolean upgrade;
     private final long maxBodyBytes;
     private final ExchangeEvents events;
-    /** When the request's head arrived ({@link System#nanoTime}), read by the client side. */
-    private final long arrivedNanos;
-    /** {@link #start} is running: a backend chosen now is the first attempt, begun as the head arrived. */
-    private boolean starting;
     /** When the current attempt started, and how long it took to the response head (-1 before it). */
     private long attemptStart;
     private long headLatency = -1;
@@ -142,11 +138,10 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
      * @param request the client's request head (read here, not kept: the client handler releases it)
      * @param head    the head to send, already rewritten for the backend; the exchange owns it
      * @param hasBody whether a body follows (Content-Length &gt; 0 or chunked)
-     * @param arrivedNanos when the head arrived, {@link System#nanoTime}
      */
     public Exchange(ClientSide client, LoopConnections connections, RequestHead request, ByteBuf head, BackendPool pool,
                     long hashKey, boolean expectContinue, boolean hasBody, boolean upgrade, long maxBodyBytes,
-                    ExchangeEvents events, long arrivedNanos) {
+                    ExchangeEvents events) {
         this.upgrade = upgrade;
         this.client = client;
         this.connections = connections;
@@ -164,7 +159,6 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         this.events = events;
         this.retriesLeft = config.retries();
         this.rawResponse = client.http1();
-        this.arrivedNanos = arrivedNanos;
         this.slotLimit = config.maxConnectionsPerBackend();
         if (hasBody && config.retryBufferBytes() > 0) {
             replay = new ArrayDeque<>(4);
@@ -204,12 +198,7 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
     }
 
     public void start() {
-        starting = true;
-        try {
-            attempt();
-        } finally {
-            starting = false;
-        }
+        attempt();
     }
 
     // ---------------------------------------------------------------- backend choice and connect
@@ -342,8 +331,8 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         }
         backend = b;
         backendCounted = true;
-        // The first attempt, unqueued, starts as the head arrived (microseconds ago): one clock read less.
-        attemptStart = starting ? arrivedNanos : ReadClock.now();
+        // Within the read that brought the head (or the response before it), no clock read of its own.
+        attemptStart = ReadClock.now();
         headLatency = -1;
         BackendHandler idle = connections.poll(b);
         if (idle != null) {
@@ -564,7 +553,7 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
             return;
         }
         boolean last = piece.last();
-        ChannelHandlerContext out = rawResponse ? client.bytesOut() : client.ctx();
+        ChannelHandlerContext out = client.responseOut();
         if (!rawResponse) {
             ByteBuf bytes = piece.content();
             out.write(last ? new DefaultLastHttpContent(bytes) : new DefaultHttpContent(bytes), out.voidPromise());
@@ -594,7 +583,7 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
     /** Writes the held head on its own: its body did not come with it. */
     private void writeHeldHead() {
         if (heldResponseHead != null) {
-            ChannelHandlerContext out = client.bytesOut();
+            ChannelHandlerContext out = client.responseOut();
             out.write(heldResponseHead, out.voidPromise());
             heldResponseHead = null;
         }
@@ -642,7 +631,7 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         }
         if (rawResponse) {
             chunkResponse = reframe;
-            ChannelHandlerContext out = client.bytesOut();
+            ChannelHandlerContext out = client.responseOut();
             long length = head.contentLength();
             boolean small = head.framing() == BodyFraming.LENGTH && length > 0 && length <= COALESCED_BODY_BYTES;
             ByteBuf bytes = ResponseHeadEncoder.encode(out.alloc(), head, closeClient, !closeClient && http10Client,
@@ -705,7 +694,7 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         }
         if (responseStarted) {
             writeHeldHead();
-            (rawResponse ? client.bytesOut() : client.ctx()).flush();
+            client.responseOut().flush();
         }
         if (client.ctx().channel().isWritable()) {
             channel.read();
