@@ -281,13 +281,6 @@ main() {
     parse_args "$@"
     ensure_bench_tools
     bench_init
-    cpu_layout
-    CLK_TCK="$(getconf CLK_TCK)"
-    RAW="${BENCH_TMP}/raw.tsv"
-    FAILURES="${BENCH_TMP}/failures.tsv"
-    META="${BENCH_TMP}/meta.txt"
-    : >"${RAW}"
-    : >"${FAILURES}"
     if ! (ensure_fulcrum_jar); then
         log "continuing without Fulcrum"
     fi

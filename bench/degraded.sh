@@ -251,12 +251,6 @@ main() {
     ensure_tools nginx:"nginx-light|nginx" haproxy:haproxy h2load:nghttp2-client curl:curl python3:python3 \
         taskset:util-linux java:"openjdk-17-jre-headless|default-jre-headless"
     bench_init
-    cpu_layout
-    RAW="${BENCH_TMP}/raw.tsv"
-    FAILURES="${BENCH_TMP}/failures.tsv"
-    META="${BENCH_TMP}/meta.txt"
-    : >"${RAW}"
-    : >"${FAILURES}"
     if ! (ensure_fulcrum_jar); then
         log "continuing without Fulcrum"
     fi

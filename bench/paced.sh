@@ -187,7 +187,7 @@ for key, vals in rows.items():
     loop = [cell([v[2] for v in vals]), cell([v[3] for v in vals])] if len(vals[0]) == 4 else ["—", "—"]
     print(f"| {key} | {cell([v[0] for v in vals])} | {cell([v[1] for v in vals])} | {cell(t)} | {loop[0]} | {loop[1]} |")
 peers = [k for k in rows if not k.startswith("fulcrum")]
-for f in [k for k in rows if k.startswith("fulcrum")]:
+for f in [k for k in rows if k.startswith("fulcrum") and peers]:
     print(f"{f} total: " + ", ".join(f"{total[f] / total[p]:.2f} x {p}" for p in peers))
 EOF
 }
@@ -196,12 +196,6 @@ main() {
     parse_args "$@"
     ensure_bench_tools
     bench_init
-    cpu_layout
-    CLK_TCK="$(getconf CLK_TCK)"
-    RAW="${BENCH_TMP}/raw.tsv"
-    FAILURES="${BENCH_TMP}/failures.tsv"
-    : >"${RAW}"
-    : >"${FAILURES}"
     choose_contenders
     start_backends
     local key round i n="${#CONTENDERS[@]}"

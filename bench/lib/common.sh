@@ -70,7 +70,8 @@ ensure_bench_tools() {
         python3:python3 taskset:util-linux java:"openjdk-17-jre-headless|default-jre-headless"
 }
 
-# Creates the run's temp folder and installs the EXIT trap. The folder is world-traversable
+# Creates the run's temp folder and its files (RAW, FAILURES, META), reads the clock tick and the CPU
+# layout, and installs the EXIT trap. The folder is world-traversable
 # because nginx workers run as an unprivileged user when the master runs as root.
 bench_init() {
     BENCH_TMP="$(mktemp -d "${TMPDIR:-/tmp}/fulcrum-bench.XXXXXX")"
@@ -80,6 +81,14 @@ bench_init() {
     trap 'exit 143' TERM
     # Thousands of idle client connections need as many descriptors in the client and the proxy.
     ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+    # The run's files: measurements (contender, round, metric, value), contenders that failed, set-up.
+    RAW="${BENCH_TMP}/raw.tsv"
+    FAILURES="${BENCH_TMP}/failures.tsv"
+    META="${BENCH_TMP}/meta.txt"
+    : >"${RAW}"
+    : >"${FAILURES}"
+    CLK_TCK="$(getconf CLK_TCK)"
+    cpu_layout
 }
 
 # Stops, in reverse start order, every process this run started: TERM, a grace of up to five
