@@ -50,8 +50,6 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     /** The client's address as the forwarding headers write it, made at the first request. */
     private String clientIp;
     private Exchange exchange;
-    /** A request answered locally: its remaining (empty) body is read and dropped. */
-    private boolean discarding;
     private boolean keepAlive = true;
     private boolean shuttingDown;
     private boolean awaitingHead = true;
@@ -212,10 +210,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
                 exchange.onRequestContent(piece);
             } else {
                 piece.release();
-                if (discarding && piece.last()) {
-                    discarding = false;
-                    nextRequest();
-                } else if (ctx.channel().isActive()) {
+                if (ctx.channel().isActive()) {
                     requestRead();
                 }
             }
@@ -239,7 +234,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
         if (problem != null) {
             // Malformed: framing cannot be trusted, so the connection ends with the answer.
             log.debug("{}: {} for {} {}", listener.name(), problem.code(), request.method(), request.uri());
-            answerLocally(problem, true, false);
+            answerLocally(problem, true);
             return;
         }
         keepAlive = request.keepAlive() && !shuttingDown && !listener.clients().shuttingDown();
@@ -247,7 +242,8 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
         String host = request.first(RequestHead.Kind.HOST);
         BackendPool pool = listener.routes().match(request.uri(), host);
         if (pool == null) {
-            answerLocally(HttpResponseStatus.NOT_FOUND, hasBody, !hasBody);
+            // A body that would have to be read and dropped first: the connection ends with the answer instead.
+            answerLocally(HttpResponseStatus.NOT_FOUND, hasBody);
             return;
         }
         requestPool = pool;
@@ -288,20 +284,18 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     /**
      * Answers without a backend.
      *
-     * @param close   end the connection after the answer
-     * @param discard keep the connection: read and drop the rest of this request first
+     * @param close end the connection after the answer; if not, the request must have had no body
      */
-    private void answerLocally(HttpResponseStatus status, boolean close, boolean discard) {
+    private void answerLocally(HttpResponseStatus status, boolean close) {
         boolean end = close || !keepAlive;
         requestDone(null, status.code());
         answer(status, end);
-        if (!end && discard) {
-            discarding = true;
-            readRequestBody();
+        if (!end) {
+            nextRequest();
         }
     }
 
-    /** The next request, once this one was logged (requestDone read the clock) or its last bytes arrived. */
+    /** The next request, once this one was logged (requestDone read the clock). */
     private void nextRequest() {
         releaseRequest();
         requestPool = null;
@@ -516,7 +510,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     /** Graceful shutdown: close now if idle, else after the response in progress. */
     void shutdown() {
         shuttingDown = true;
-        if (exchange == null && !discarding) {
+        if (exchange == null) {
             ctx.close();
         }
     }

@@ -22,7 +22,8 @@ import io.netty.util.ReferenceCountUtil;
  * On an HTTP/2 stream, between Netty's HTTP/2-to-HTTP/1 conversion and the {@link ClientHandler}:
  * turns the converted request into what an HTTP/1.1 connection's {@link io.fulcrum.proxy.http1.RequestParser}
  * gives, a {@link RequestHead} and {@link RequestBody} pieces framed for an HTTP/1.1 backend (chunked
- * when the client sent no content-length, as Netty's conversion then says), so both protocols share
+ * when the client sent no content-length, as Netty's conversion then says; none when the head says
+ * there is no body), so both protocols share
  * one request path. The conversion's own {@code x-http2-*} headers are not the client's and are dropped.
  * One per stream.
  */
@@ -33,6 +34,11 @@ final class Http2Requests extends ChannelInboundHandlerAdapter {
     private final LimitsConfig limits;
     /** The request being read is sent chunked. */
     private boolean chunked;
+    /**
+     * The request being read has no body (as on HTTP/1.1, its head is all the client handler gets): the
+     * stream's empty last piece is dropped. HTTP/2 checks a DATA length against content-length itself.
+     */
+    private boolean bodyless;
 
     Http2Requests(LimitsConfig limits) {
         this.limits = limits;
@@ -53,12 +59,13 @@ final class Http2Requests extends ChannelInboundHandlerAdapter {
                     head = RequestHead.of(ctx.alloc(), request, limits.maxUriBytes() + 64, limits.maxHeaderBytes());
                 }
                 chunked = head.chunked();
+                bodyless = !head.hasBody();
                 ctx.fireChannelRead(head);
                 if (head.problem() != null) {
                     return;
                 }
             }
-            if (msg instanceof HttpContent piece) {
+            if (msg instanceof HttpContent piece && !bodyless) {
                 ctx.fireChannelRead(body(ctx, piece));
             }
         } finally {

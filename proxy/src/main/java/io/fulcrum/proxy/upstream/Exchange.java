@@ -163,6 +163,8 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         if (hasBody && config.retryBufferBytes() > 0) {
             replay = new ArrayDeque<>(4);
         }
+        // A request without a body is its head alone: no piece will come to say it ended.
+        this.requestComplete = !hasBody;
     }
 
     static boolean isIdempotent(HttpMethod m) {
@@ -379,7 +381,15 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         // The head itself, not a duplicate: one derived buffer less per request. A backend connection
         // moves its reader index only by a partial write, and a retry comes only once that connection
         // is closed and has let go of it: each attempt sends the head from its start.
-        ch.write(requestHead.readerIndex(0).retain(), ch.voidPromise());
+        ByteBuf head = requestHead.readerIndex(0).retain();
+        if (requestComplete && replay == null && pending == null) {
+            // A request without a body: its head is all there is, in one write and flush.
+            ch.writeAndFlush(head, ch.voidPromise());
+            requestSent();
+            ch.read();
+            return;
+        }
+        ch.write(head, ch.voidPromise());
         if (replay != null) {
             for (RequestBody piece : replay) {
                 ch.write(piece.content().retainedDuplicate(), ch.voidPromise());
@@ -395,9 +405,7 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
             ch.flush();
             requestSent();
         } else {
-            if (hasBody) {
-                ch.flush();
-            }
+            ch.flush();
             pendingClientRead = false;              // a read held for the failed connection is this one
             client.readRequestBody();
         }
@@ -449,7 +457,7 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         }
     }
 
-    /** A body piece goes to the backend as the client framed it; the empty last piece of a bodiless request is not written. */
+    /** A body piece goes to the backend as the client framed it; a piece without bytes (an empty last DATA frame) is not written. */
     private static void writeBody(Channel ch, RequestBody piece) {
         ByteBuf bytes = piece.content();
         if (bytes.isReadable()) {
