@@ -85,6 +85,9 @@ final class HeadParser {
             i++;
         }
         int reasonEnd = i;
+        // Whether every line is as Fulcrum would write it (CRLF, "name: value", no space after a status
+        // without a reason): see ResponseHead#verbatim.
+        boolean canonical = a[i] == '\r' && (reasonEnd > reasonStart || reasonEnd == 12);
         i = a[i] == '\r' ? i + 2 : i + 1;
 
         HeaderLines lines = new HeaderLines();
@@ -95,12 +98,16 @@ final class HeadParser {
         boolean chunked = false;
         boolean close = false;
         boolean keepAliveToken = false;
+        int hopLines = 0;
+        int connectionLines = 0;
+        int connectionFlags = 0;
         while (true) {
             if (i >= len) {
                 throw new ResponseParseException("head ends inside a header line");
             }
             byte b = a[i];
             if (b == '\n') {
+                canonical = false;
                 break;
             }
             if (b == '\r') {
@@ -144,6 +151,7 @@ final class HeadParser {
             i = lineEnd;
 
             int index = lines.add(nameStart, nameEnd, valueStart, valueEnd, canon);
+            canonical &= canon;
 
             boolean hop = false;
             switch (nameEnd - nameStart) {
@@ -154,6 +162,8 @@ final class HeadParser {
                     if (Ascii.equalsLower(a, nameStart, nameEnd, CONNECTION)) {
                         hop = true;
                         int tokens = connection.read(a, valueStart, valueEnd);
+                        connectionLines++;
+                        connectionFlags |= tokens;
                         close |= (tokens & ConnectionTokens.CLOSE) != 0;
                         keepAliveToken |= (tokens & ConnectionTokens.KEEP_ALIVE) != 0;
                     } else {
@@ -188,6 +198,7 @@ final class HeadParser {
             }
             if (hop) {
                 lines.drop(index);
+                hopLines++;
             }
         }
         if (connection.namesAny()) {
@@ -211,8 +222,13 @@ final class HeadParser {
             framing = BodyFraming.CLOSE;
         }
         boolean keepAlive = framing != BodyFraming.CLOSE && (http11 ? !close : keepAliveToken && !close);
+        // Nothing to leave out, or only a "Connection: keep-alive" (which says what a kept connection means).
+        boolean onlyKeepAlive = hopLines == 0
+                || (hopLines == 1 && connectionLines == 1 && connectionFlags == ConnectionTokens.KEEP_ALIVE);
+        boolean verbatim = http11 && canonical && onlyKeepAlive && !connection.namesAny()
+                && !(transferEncoding && contentLengthIndex >= 0);
         return new ResponseHead(head, status, http11, reasonStart, reasonEnd, lines, framing,
-                framing == BodyFraming.CHUNKED ? -1 : contentLength, keepAlive);
+                framing == BodyFraming.CHUNKED ? -1 : contentLength, keepAlive, verbatim);
     }
 
     /**

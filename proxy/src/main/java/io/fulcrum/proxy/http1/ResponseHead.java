@@ -24,9 +24,10 @@ public final class ResponseHead extends ParsedHead {
     private final BodyFraming framing;
     private final long contentLength;
     private final boolean keepAlive;
+    private final boolean verbatim;
 
     ResponseHead(ByteBuf bytes, int status, boolean http11, int reasonStart, int reasonEnd, HeaderLines lines,
-                 BodyFraming framing, long contentLength, boolean keepAlive) {
+                 BodyFraming framing, long contentLength, boolean keepAlive, boolean verbatim) {
         super(bytes, lines);
         this.status = status;
         this.http11 = http11;
@@ -35,6 +36,7 @@ public final class ResponseHead extends ParsedHead {
         this.framing = framing;
         this.contentLength = contentLength;
         this.keepAlive = keepAlive;
+        this.verbatim = verbatim;
     }
 
     public int status() {
@@ -61,6 +63,16 @@ public final class ResponseHead extends ParsedHead {
     /** Whether the backend keeps the connection open after this response (RFC 9112 section 9.3). */
     public boolean keepAlive() {
         return keepAlive;
+    }
+
+    /**
+     * Whether these bytes are what {@link ResponseHeadEncoder} would write for an HTTP/1.1 client whose
+     * connection stays open: an HTTP/1.1 status line, every line ending CRLF with "name: value", and no
+     * hop-by-hop header but at most one {@code Connection: keep-alive}, which says just what a kept
+     * connection means. Then the head goes to the client as it came, with no copy.
+     */
+    boolean verbatim() {
+        return verbatim;
     }
 
     int reasonStart() {

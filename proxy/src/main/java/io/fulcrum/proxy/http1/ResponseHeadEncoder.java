@@ -7,7 +7,9 @@ import io.netty.buffer.ByteBufAllocator;
  * Writes a backend's {@link ResponseHead} for an HTTP/1.1 client (SPEC section 6): the status line
  * as HTTP/1.1 with the backend's status and reason, every header line that is not hop-by-hop copied
  * from the bytes that came (runs of lines already in "name: value" CRLF form in one copy), then the
- * proxy's own framing and connection headers.
+ * proxy's own framing and connection headers. Most backends' heads need none of that: those go on as
+ * they came ({@link ResponseHead#verbatim}), the head's own bytes with no copy, as HAProxy forwards a
+ * head it does not edit.
  */
 public final class ResponseHeadEncoder {
 
@@ -25,17 +27,24 @@ public final class ResponseHeadEncoder {
      * @param close     the client connection ends after this response: say {@code Connection: close}
      * @param keepAlive say {@code Connection: keep-alive} (to an HTTP/1.0 client that keeps its connection)
      * @param chunked   the proxy re-frames a close-delimited body as chunked: say so
-     * @return a new buffer holding the head, for the caller to write
+     * @return a buffer holding the head, for the caller to write (and so release)
      */
     public static ByteBuf encode(ByteBufAllocator alloc, ResponseHead head, boolean close, boolean keepAlive,
                                  boolean chunked) {
         return encode(alloc, head, close, keepAlive, chunked, 0);
     }
 
-    /** As {@link #encode(ByteBufAllocator, ResponseHead, boolean, boolean, boolean)}, leaving {@code room} bytes free after the head (for a small body). */
+    /**
+     * As {@link #encode(ByteBufAllocator, ResponseHead, boolean, boolean, boolean)}, leaving {@code room}
+     * bytes free after the head (for a small body). A head that needs no change ({@link ResponseHead#verbatim},
+     * and none of the three flags) is not written again: its own bytes are returned, retained, with no room.
+     */
     public static ByteBuf encode(ByteBufAllocator alloc, ResponseHead head, boolean close, boolean keepAlive,
                                  boolean chunked, int room) {
         ByteBuf src = head.bytes();
+        if (head.verbatim() && !close && !keepAlive && !chunked) {
+            return src.retainedSlice();
+        }
         ByteBuf out = alloc.ioBuffer(src.readableBytes() + 64 + room);
         out.writeBytes(HTTP_1_1);
         // "200 OK": the status digits and the reason as they came.

@@ -48,6 +48,43 @@ class ResponseHeadEncoderTest {
     }
 
     @Test
+    void aHeadThatNeedsNoChangeIsItsOwnBytesNotACopy() {
+        ByteBuf bytes = buf("HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Length: 13\r\n\r\n");
+        ResponseHead h = new HeadParser().parse(bytes, false);
+        try {
+            ByteBuf out = ResponseHeadEncoder.encode(ByteBufAllocator.DEFAULT, h, false, false, false, 13);
+            try {
+                h.bytes().setByte(0, 'h');
+                assertEquals("hTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Length: 13\r\n\r\n", text(out),
+                        "a view of the head's bytes");
+                assertEquals(0, out.writableBytes(), "no room for the body: it goes in its own write");
+            } finally {
+                out.release();
+            }
+        } finally {
+            h.release();
+        }
+    }
+
+    @Test
+    void aBackendsConnectionKeepAliveGoesOnWhenTheClientKeepsItsConnection() {
+        String nginx = "HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Length: 13\r\nConnection: keep-alive\r\n\r\n";
+        assertEquals(nginx, encode(nginx), "HTTP/1.1 client, connection kept: the head as it came");
+        assertEquals("HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Length: 13\r\nconnection: close\r\n\r\n",
+                encode(nginx, true, false, false), "closing: the backend's keep-alive is replaced");
+        assertEquals("HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Length: 13\r\nconnection: keep-alive\r\n\r\n",
+                encode(nginx, false, true, false), "an HTTP/1.0 client is told in the proxy's own words");
+        assertEquals("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+                encode("HTTP/1.1 200 OK\r\nConnection: keep-alive, X-A\r\nX-A: 1\r\nContent-Length: 0\r\n\r\n"),
+                "a Connection header naming another is not forwarded, nor the header it names");
+        assertEquals("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+                encode("HTTP/1.1 200 OK\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5\r\nContent-Length: 0\r\n\r\n"),
+                "a Keep-Alive header is not forwarded, nor the Connection header beside it");
+        assertEquals("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+                encode("HTTP/1.1 200 OK\r\nConnection: keep-alive\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n"));
+    }
+
+    @Test
     void http10StatusLineIsWrittenAsHttp11() {
         assertEquals("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n",
                 encode("HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\n\r\n"));

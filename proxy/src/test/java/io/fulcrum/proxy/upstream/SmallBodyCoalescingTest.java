@@ -22,7 +22,9 @@ import org.junit.jupiter.api.Test;
  * A small Content-Length body travels to the client in its head's buffer when it came with the head;
  * the head must still go out, whole and first, when the body comes later or in parts, and a body over
  * the limit is written on its own. A raw-socket backend answers each path its own way, so the reads
- * Fulcrum sees differ: head and body together, head then body, body in two parts.
+ * Fulcrum sees differ: head and body together, head then body, body in two parts. A head that needs
+ * no change goes to the client as it came (its own bytes, the body in a write of its own), and one that
+ * does is written again.
  */
 class SmallBodyCoalescingTest {
 
@@ -69,7 +71,13 @@ class SmallBodyCoalescingTest {
             case "/over" -> "O".repeat(2049);
             default -> "hello";
         };
-        String head = "HTTP/1.1 200 OK\r\nContent-Length: " + body.length() + "\r\nX-Path: " + path + "\r\n\r\n";
+        String head = switch (path) {
+            // NGINX's way: a Connection: keep-alive the proxy may pass on to a client it keeps.
+            case "/keep" -> "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: keep-alive\r\nX-Path: /keep\r\n\r\n";
+            // A line the proxy writes again in its own form.
+            case "/loose" -> "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-Path:/loose\r\n\r\n";
+            default -> "HTTP/1.1 200 OK\r\nContent-Length: " + body.length() + "\r\nX-Path: " + path + "\r\n\r\n";
+        };
         switch (path) {
             case "/split" -> {
                 write(out, head);
@@ -107,6 +115,27 @@ class SmallBodyCoalescingTest {
 
     private static String expected(String path, String body) {
         return "HTTP/1.1 200 OK\r\nContent-Length: " + body.length() + "\r\nX-Path: " + path + "\r\n\r\n" + body;
+    }
+
+    @Test
+    void aHeadGoesAsItCameOnlyWhenNothingInItNeedsAChange() throws Exception {
+        try (RawHttp raw = new RawHttp(daemon.listenerAddress("web"))) {
+            for (int round = 0; round < 2; round++) {
+                assertEquals("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: keep-alive\r\nX-Path: /keep\r\n\r\nhello",
+                        raw.send("GET /keep HTTP/1.1\r\nHost: h\r\n\r\n").readResponse(),
+                        "kept client connection: the backend's keep-alive says what is true, round " + round);
+                assertEquals("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-Path: /loose\r\n\r\nhello",
+                        raw.send("GET /loose HTTP/1.1\r\nHost: h\r\n\r\n").readResponse(), "round " + round);
+            }
+            assertEquals("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-Path: /keep\r\nconnection: close\r\n\r\nhello",
+                    raw.send("GET /keep HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n").readResponse(),
+                    "a client connection that ends: the proxy's own Connection: close, not the backend's keep-alive");
+        }
+        try (RawHttp raw = new RawHttp(daemon.listenerAddress("web"))) {
+            assertEquals("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-Path: /keep\r\nconnection: keep-alive\r\n\r\nhello",
+                    raw.send("GET /keep HTTP/1.0\r\nHost: h\r\nConnection: keep-alive\r\n\r\n").readResponse(),
+                    "an HTTP/1.0 client is told in the proxy's own words");
+        }
     }
 
     @Test
