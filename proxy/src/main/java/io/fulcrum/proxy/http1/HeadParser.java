@@ -33,18 +33,34 @@ final class HeadParser {
     private final ConnectionTokens connection = new ConnectionTokens();
 
     /**
+     * Parses a buffer holding one head and nothing else; the head is never {@link ResponseHead#complete}.
+     *
      * @param head        the head's bytes (index 0 is the status line's first byte), ending with its blank line
      * @param headRequest the request was HEAD: the response has no body whatever its headers say
      * @return the parsed head, which takes over {@code head}
      */
     ResponseHead parse(ByteBuf head, boolean headRequest) {
-        int len = head.readableBytes();
+        return parse(head, head.readableBytes(), headRequest, false);
+    }
+
+    /**
+     * Parses the head of {@code length} bytes at {@code in}'s reader index and takes it from {@code in}.
+     * When the head is the whole of a final response (its framing says no body follows), or its
+     * Content-Length body has all come in {@code in} behind it, the body is taken too and the head is
+     * {@link ResponseHead#complete}: the response is one message, not a head and pieces. Nothing is
+     * taken from a malformed head.
+     */
+    ResponseHead take(ByteBuf in, int length, boolean headRequest) {
+        return parse(in, length, headRequest, true);
+    }
+
+    private ResponseHead parse(ByteBuf in, int len, boolean headRequest, boolean take) {
         if (a.length < len) {
             a = new byte[Math.max(len, a.length * 2)];
         }
-        head.getBytes(head.readerIndex(), a, 0, len);
+        in.getBytes(in.readerIndex(), a, 0, len);
         try {
-            return parse(head, len, headRequest);
+            return parse(in, len, headRequest, take, a);
         } finally {
             if (a.length > KEEP_SCRATCH_BYTES) {
                 a = new byte[256];
@@ -52,8 +68,7 @@ final class HeadParser {
         }
     }
 
-    private ResponseHead parse(ByteBuf head, int len, boolean headRequest) {
-        byte[] a = this.a;
+    private ResponseHead parse(ByteBuf in, int len, boolean headRequest, boolean take, byte[] a) {
         // Status line: HTTP/1.x SP 3DIGIT [SP reason] CRLF
         if (len < 12 || a[0] != 'H' || a[1] != 'T' || a[2] != 'T' || a[3] != 'P' || a[4] != '/' || a[5] != '1'
                 || a[6] != '.' || (a[7] != '0' && a[7] != '1') || a[8] != ' '
@@ -227,7 +242,16 @@ final class HeadParser {
                 || (hopLines == 1 && connectionLines == 1 && connectionFlags == ConnectionTokens.KEEP_ALIVE);
         boolean verbatim = http11 && canonical && onlyKeepAlive && !connection.namesAny()
                 && !(transferEncoding && contentLengthIndex >= 0);
-        return new ResponseHead(head, status, http11, reasonStart, reasonEnd, lines, framing,
+        int bodyLength = -1;
+        if (take && status >= 200) {
+            if (framing == BodyFraming.NONE) {
+                bodyLength = 0;
+            } else if (framing == BodyFraming.LENGTH && contentLength <= in.readableBytes() - len) {
+                bodyLength = (int) contentLength;
+            }
+        }
+        ByteBuf bytes = take ? in.readRetainedSlice(len + Math.max(0, bodyLength)) : in;
+        return new ResponseHead(bytes, len, bodyLength, status, http11, reasonStart, reasonEnd, lines, framing,
                 framing == BodyFraming.CHUNKED ? -1 : contentLength, keepAlive, verbatim);
     }
 

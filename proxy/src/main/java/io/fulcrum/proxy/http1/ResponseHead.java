@@ -11,7 +11,8 @@ import io.netty.handler.codec.http.HttpVersion;
  * A backend's response head as it came: its bytes, and where in them the status line's reason and
  * each header's name and value are, plus what {@link ResponseParser} made of the framing. Nothing is
  * copied out of the bytes unless asked for ({@link #header}, {@link #toHttpResponse}): the forwarding
- * path writes the head on from the bytes themselves ({@link ResponseHeadEncoder}).
+ * path writes the head on from the bytes themselves ({@link ResponseHeadEncoder}). A {@link #complete}
+ * response's bytes hold its body too, behind the head.
  *
  * <p>Holds one reference to its bytes; {@link #release()} gives it back. Event-loop confined.
  */
@@ -26,9 +27,17 @@ public final class ResponseHead extends ParsedHead {
     private final boolean keepAlive;
     private final boolean verbatim;
 
-    ResponseHead(ByteBuf bytes, int status, boolean http11, int reasonStart, int reasonEnd, HeaderLines lines,
-                 BodyFraming framing, long contentLength, boolean keepAlive, boolean verbatim) {
+    /** The head's own bytes: bytes() holds the head, then the body of a complete response. */
+    private final int headLength;
+    /** The body's bytes behind the head when the response is complete, else -1. */
+    private final int bodyLength;
+
+    ResponseHead(ByteBuf bytes, int headLength, int bodyLength, int status, boolean http11, int reasonStart,
+                 int reasonEnd, HeaderLines lines, BodyFraming framing, long contentLength, boolean keepAlive,
+                 boolean verbatim) {
         super(bytes, lines);
+        this.headLength = headLength;
+        this.bodyLength = bodyLength;
         this.status = status;
         this.http11 = http11;
         this.reasonStart = reasonStart;
@@ -66,12 +75,45 @@ public final class ResponseHead extends ParsedHead {
     }
 
     /**
+     * Whether this is the whole response: a final head with no body to follow (the framing says none, or a
+     * Content-Length of 0), or with all its Content-Length body in the read that brought the head. Then no
+     * body piece follows; {@link #bodyLength} bytes of body are kept behind the head.
+     */
+    public boolean complete() {
+        return bodyLength >= 0;
+    }
+
+    /** The bytes of body a {@link #complete} response holds (0 for none); 0 for a head that is not complete. */
+    public int bodyLength() {
+        return Math.max(0, bodyLength);
+    }
+
+    int headLength() {
+        return headLength;
+    }
+
+    /** A complete response's body, retained, for the caller to write. */
+    public ByteBuf retainedBody() {
+        return bytes().retainedSlice(headLength, bodyLength());
+    }
+
+    /** A complete response as it came, head and body in one buffer, retained: only for a {@link #verbatim} head. */
+    public ByteBuf retainedMessage() {
+        return bytes().retainedSlice(0, headLength + bodyLength());
+    }
+
+    /** Copies a complete response's body to {@code out}. */
+    public void writeBodyTo(ByteBuf out) {
+        out.writeBytes(bytes(), headLength, bodyLength());
+    }
+
+    /**
      * Whether these bytes are what {@link ResponseHeadEncoder} would write for an HTTP/1.1 client whose
      * connection stays open: an HTTP/1.1 status line, every line ending CRLF with "name: value", and no
      * hop-by-hop header but at most one {@code Connection: keep-alive}, which says just what a kept
      * connection means. Then the head goes to the client as it came, with no copy.
      */
-    boolean verbatim() {
+    public boolean verbatim() {
         return verbatim;
     }
 
@@ -105,6 +147,7 @@ public final class ResponseHead extends ParsedHead {
     @Override
     public String toString() {
         return "ResponseHead(" + status + ", " + framing + (framing == BodyFraming.LENGTH ? " " + contentLength : "")
+                + (complete() ? ", complete" : "")
                 + (keepAlive ? ", keep-alive)" : ", close)");
     }
 }

@@ -34,6 +34,11 @@ public final class ResponseHeadEncoder {
         return encode(alloc, head, close, keepAlive, chunked, 0);
     }
 
+    /** Whether the head goes to the client as it came with these flags (see {@link ResponseHead#verbatim}). */
+    public static boolean asItCame(ResponseHead head, boolean close, boolean keepAlive, boolean chunked) {
+        return head.verbatim() && !close && !keepAlive && !chunked;
+    }
+
     /**
      * As {@link #encode(ByteBufAllocator, ResponseHead, boolean, boolean, boolean)}, leaving {@code room}
      * bytes free after the head (for a small body). A head that needs no change ({@link ResponseHead#verbatim},
@@ -42,10 +47,10 @@ public final class ResponseHeadEncoder {
     public static ByteBuf encode(ByteBufAllocator alloc, ResponseHead head, boolean close, boolean keepAlive,
                                  boolean chunked, int room) {
         ByteBuf src = head.bytes();
-        if (head.verbatim() && !close && !keepAlive && !chunked) {
-            return src.retainedSlice();
+        if (asItCame(head, close, keepAlive, chunked)) {
+            return src.retainedSlice(0, head.headLength());
         }
-        ByteBuf out = alloc.ioBuffer(src.readableBytes() + 64 + room);
+        ByteBuf out = alloc.ioBuffer(head.headLength() + 64 + room);
         out.writeBytes(HTTP_1_1);
         // "200 OK": the status digits and the reason as they came.
         int statusEnd = head.reasonEnd() > head.reasonStart() ? head.reasonEnd() : 12;

@@ -8,7 +8,9 @@ import io.netty.util.concurrent.FastThreadLocal;
 /**
  * Reads a backend connection's responses: each head once, as a {@link ResponseHead}, then the body
  * as {@link ResponseBody} pieces that are slices of what the socket read (no copy), the last one
- * flagged. Replaces Netty's {@code HttpResponseDecoder} on backend connections.
+ * flagged. A response with no body, or whose Content-Length body came whole in the read of its head
+ * (most small answers), is one {@link ResponseHead#complete} message holding both: no piece follows.
+ * Replaces Netty's {@code HttpResponseDecoder} on backend connections.
  *
  * <p>Before each request the connection's exchange says what to expect ({@link #expect}): whether the
  * request was HEAD (its response has no body), and whether to keep the chunked framing in the pieces
@@ -121,14 +123,7 @@ public final class ResponseParser extends Http1Parser {
         if (length > maxHeadBytes) {
             throw new ResponseParseException("response head longer than " + maxHeadBytes + " bytes");
         }
-        ByteBuf bytes = buf.readRetainedSlice(length);
-        ResponseHead head;
-        try {
-            head = HEADS.get().parse(bytes, headRequest);
-        } catch (RuntimeException e) {
-            bytes.release();
-            throw e;
-        }
+        ResponseHead head = HEADS.get().take(buf, length, headRequest);
         int status = head.status();
         BodyFraming framing = head.framing();
         if (status == 101) {
@@ -141,11 +136,11 @@ public final class ResponseParser extends Http1Parser {
             ctx.fireChannelRead(head);
             return true;
         }
-        if (framing == BodyFraming.NONE || (framing == BodyFraming.LENGTH && head.contentLength() == 0)) {
+        if (head.complete()) {
+            // No body, or all of it came with the head: the response is this one message.
             state = State.HEAD;
             unsolicited = buf.isReadable();
             ctx.fireChannelRead(head);
-            ctx.fireChannelRead(new ResponseBody(Unpooled.EMPTY_BUFFER, true));
             return true;
         }
         switch (framing) {

@@ -640,10 +640,15 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         if (rawResponse) {
             chunkResponse = reframe;
             ChannelHandlerContext out = client.responseOut();
+            boolean keepAlive10 = !closeClient && http10Client;
+            if (head.complete()) {
+                writeCompleteResponse(out, head, closeClient, keepAlive10);
+                return;
+            }
             long length = head.contentLength();
             boolean small = head.framing() == BodyFraming.LENGTH && length > 0 && length <= COALESCED_BODY_BYTES;
-            ByteBuf bytes = ResponseHeadEncoder.encode(out.alloc(), head, closeClient, !closeClient && http10Client,
-                    reframe, small ? (int) length : 0);
+            ByteBuf bytes = ResponseHeadEncoder.encode(out.alloc(), head, closeClient, keepAlive10, reframe,
+                    small ? (int) length : 0);
             if (small) {
                 heldResponseHead = bytes;
             } else {
@@ -661,7 +666,36 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
-        client.ctx().write(response, client.ctx().voidPromise());
+        ChannelHandlerContext out = client.ctx();
+        out.write(response, out.voidPromise());
+        if (head.complete()) {
+            out.write(new DefaultLastHttpContent(head.retainedBody()), out.voidPromise());
+            out.flush();
+            finish();
+        }
+    }
+
+    /**
+     * A response that came whole with its head (no body, or all of its Content-Length body in the read):
+     * as it came, in one buffer that is a slice of the read, when the head needs no change; else the head
+     * written again with a small body behind it in the same buffer, or a larger body in a write of its own.
+     * Then the exchange ends: no body piece will follow.
+     */
+    private void writeCompleteResponse(ChannelHandlerContext out, ResponseHead head, boolean closeClient,
+                                       boolean keepAlive10) {
+        int body = head.bodyLength();
+        if (ResponseHeadEncoder.asItCame(head, closeClient, keepAlive10, false)) {
+            out.write(head.retainedMessage(), out.voidPromise());
+        } else if (body <= COALESCED_BODY_BYTES) {
+            ByteBuf bytes = ResponseHeadEncoder.encode(out.alloc(), head, closeClient, keepAlive10, false, body);
+            head.writeBodyTo(bytes);
+            out.write(bytes, out.voidPromise());
+        } else {
+            out.write(ResponseHeadEncoder.encode(out.alloc(), head, closeClient, keepAlive10, false), out.voidPromise());
+            out.write(head.retainedBody(), out.voidPromise());
+        }
+        out.flush();
+        finish();
     }
 
     /**

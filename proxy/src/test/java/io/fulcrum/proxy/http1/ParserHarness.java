@@ -20,7 +20,8 @@ import java.util.List;
  * A {@link ResponseParser} in an {@link EmbeddedChannel}, followed by a handler that records what the
  * parser passes on: heads are kept (and released by {@link #close()}), body pieces and raw bytes are
  * copied out as text and released at once, exceptions are recorded instead of reaching the channel's
- * tail. Strings are bytes: every char is one ISO-8859-1 byte.
+ * tail. A {@link ResponseHead#complete} head is recorded as its head and then its body as the last
+ * piece, so that every framing reads the same in the tests; {@link Collector#messages} tells them apart. Strings are bytes: every char is one ISO-8859-1 byte.
  */
 final class ParserHarness implements AutoCloseable {
 
@@ -231,11 +232,24 @@ final class ParserHarness implements AutoCloseable {
             this.parser = parser;
         }
 
+        /** How many messages the parser passed on (a complete response is one, recorded as a head and a last piece). */
+        int messages;
+
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            messages++;
             if (msg instanceof ResponseHead h) {
                 heads.add(h);
                 events.add(h);
+                if (h.complete()) {
+                    // The body that came with the head, as the last piece would have carried it.
+                    ByteBuf body = h.retainedBody();
+                    try {
+                        events.add(new Piece(text(body), true, parser.reusable()));
+                    } finally {
+                        body.release();
+                    }
+                }
             } else if (msg instanceof ResponseBody piece) {
                 try {
                     events.add(new Piece(text(piece.content()), piece.last(), piece.last() && parser.reusable()));

@@ -132,6 +132,12 @@ class SmallBodyCoalescingTest {
                     "a client connection that ends: the proxy's own Connection: close, not the backend's keep-alive");
         }
         try (RawHttp raw = new RawHttp(daemon.listenerAddress("web"))) {
+            String over = "O".repeat(2049);
+            assertEquals("HTTP/1.1 200 OK\r\nContent-Length: 2049\r\nX-Path: /over\r\nconnection: close\r\n\r\n" + over,
+                    raw.send("GET /over HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n").readResponse(),
+                    "a head written again, and a body over the limit in a write of its own");
+        }
+        try (RawHttp raw = new RawHttp(daemon.listenerAddress("web"))) {
             assertEquals("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-Path: /keep\r\nconnection: keep-alive\r\n\r\nhello",
                     raw.send("GET /keep HTTP/1.0\r\nHost: h\r\nConnection: keep-alive\r\n\r\n").readResponse(),
                     "an HTTP/1.0 client is told in the proxy's own words");
