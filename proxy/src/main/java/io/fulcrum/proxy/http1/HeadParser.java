@@ -115,6 +115,7 @@ final class HeadParser {
         boolean keepAliveToken = false;
         int hopLines = 0;
         int connectionLines = 0;
+        int connectionIndex = -1;
         int connectionFlags = 0;
         while (true) {
             if (i >= len) {
@@ -178,6 +179,7 @@ final class HeadParser {
                         hop = true;
                         int tokens = connection.read(a, valueStart, valueEnd);
                         connectionLines++;
+                        connectionIndex = index;
                         connectionFlags |= tokens;
                         close |= (tokens & ConnectionTokens.CLOSE) != 0;
                         keepAliveToken |= (tokens & ConnectionTokens.KEEP_ALIVE) != 0;
@@ -237,11 +239,12 @@ final class HeadParser {
             framing = BodyFraming.CLOSE;
         }
         boolean keepAlive = framing != BodyFraming.CLOSE && (http11 ? !close : keepAliveToken && !close);
-        // Nothing to leave out, or only a "Connection: keep-alive" (which says what a kept connection means).
+        // Nothing to leave out, or only a "Connection: keep-alive", which can be cut out where it stands.
         boolean onlyKeepAlive = hopLines == 0
                 || (hopLines == 1 && connectionLines == 1 && connectionFlags == ConnectionTokens.KEEP_ALIVE);
         boolean verbatim = http11 && canonical && onlyKeepAlive && !connection.namesAny()
                 && !(transferEncoding && contentLengthIndex >= 0);
+        int keepAliveLine = verbatim && hopLines == 1 ? connectionIndex : -1;
         int bodyLength = -1;
         if (take && status >= 200) {
             if (framing == BodyFraming.NONE) {
@@ -252,7 +255,7 @@ final class HeadParser {
         }
         ByteBuf bytes = take ? in.readRetainedSlice(len + Math.max(0, bodyLength)) : in;
         return new ResponseHead(bytes, len, bodyLength, status, http11, reasonStart, reasonEnd, lines, framing,
-                framing == BodyFraming.CHUNKED ? -1 : contentLength, keepAlive, verbatim);
+                framing == BodyFraming.CHUNKED ? -1 : contentLength, keepAlive, verbatim, keepAliveLine);
     }
 
     /**

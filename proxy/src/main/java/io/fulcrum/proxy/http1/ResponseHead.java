@@ -26,6 +26,10 @@ public final class ResponseHead extends ParsedHead {
     private final long contentLength;
     private final boolean keepAlive;
     private final boolean verbatim;
+    /** A verbatim head's Connection: keep-alive line (the only one it leaves out), or -1. */
+    private final int keepAliveLine;
+    /** Where the head starts in bytes() once that line was cut out; -1 before. */
+    private int editedStart = -1;
 
     /** The head's own bytes: bytes() holds the head, then the body of a complete response. */
     private final int headLength;
@@ -34,7 +38,7 @@ public final class ResponseHead extends ParsedHead {
 
     ResponseHead(ByteBuf bytes, int headLength, int bodyLength, int status, boolean http11, int reasonStart,
                  int reasonEnd, HeaderLines lines, BodyFraming framing, long contentLength, boolean keepAlive,
-                 boolean verbatim) {
+                 boolean verbatim, int keepAliveLine) {
         super(bytes, lines);
         this.headLength = headLength;
         this.bodyLength = bodyLength;
@@ -46,6 +50,7 @@ public final class ResponseHead extends ParsedHead {
         this.contentLength = contentLength;
         this.keepAlive = keepAlive;
         this.verbatim = verbatim;
+        this.keepAliveLine = keepAliveLine;
     }
 
     public int status() {
@@ -97,9 +102,56 @@ public final class ResponseHead extends ParsedHead {
         return bytes().retainedSlice(headLength, bodyLength());
     }
 
-    /** A complete response as it came, head and body in one buffer, retained: only for a {@link #verbatim} head. */
+    /**
+     * A complete response as it came, head and body in one buffer, retained: only for a {@link #verbatim}
+     * head. Its one hop-by-hop line, if any, is cut out in place (see {@link #retainedVerbatimHead}).
+     */
     public ByteBuf retainedMessage() {
-        return bytes().retainedSlice(0, headLength + bodyLength());
+        int start = cutKeepAliveLine();
+        return bytes().retainedSlice(start, headLength + bodyLength() - start);
+    }
+
+    /**
+     * A {@link #verbatim} head as the client gets it, retained: its own bytes, less its Connection:
+     * keep-alive line, which is cut out where it stands, as HAProxy edits a head in its buffer: the lines
+     * before it move up over it (a few dozen bytes, no allocation). The bytes are edited: afterwards the
+     * head's header offsets no longer hold, so this comes last, when the head is written on.
+     */
+    ByteBuf retainedVerbatimHead() {
+        int start = cutKeepAliveLine();
+        return bytes().retainedSlice(start, headLength - start);
+    }
+
+    /** Cuts the keep-alive line out once; returns where the head now starts. */
+    private int cutKeepAliveLine() {
+        if (editedStart >= 0) {
+            return editedStart;
+        }
+        if (keepAliveLine < 0) {
+            editedStart = 0;
+            return 0;
+        }
+        int lineStart = nameStart(keepAliveLine);
+        int lineEnd = valueEnd(keepAliveLine) + 2;          // a canonical line: CRLF right after the value
+        moveUp(bytes(), lineStart, lineEnd - lineStart);
+        editedStart = lineEnd - lineStart;
+        return editedStart;
+    }
+
+    /**
+     * Moves {@code b[0, length)} to {@code b[by, by + length)}, last bytes first so that the source is read
+     * before it is overwritten, eight at a time.
+     */
+    private static void moveUp(ByteBuf b, int length, int by) {
+        int i = length;
+        while (i >= 8) {
+            i -= 8;
+            b.setLong(i + by, b.getLong(i));
+        }
+        while (i > 0) {
+            i--;
+            b.setByte(i + by, b.getByte(i));
+        }
     }
 
     /** Copies a complete response's body to {@code out}. */
@@ -110,8 +162,8 @@ public final class ResponseHead extends ParsedHead {
     /**
      * Whether these bytes are what {@link ResponseHeadEncoder} would write for an HTTP/1.1 client whose
      * connection stays open: an HTTP/1.1 status line, every line ending CRLF with "name: value", and no
-     * hop-by-hop header but at most one {@code Connection: keep-alive}, which says just what a kept
-     * connection means. Then the head goes to the client as it came, with no copy.
+     * hop-by-hop header but at most one {@code Connection: keep-alive} (NGINX's), which is cut out in
+     * place. Then the head goes to the client as it came, with no copy.
      */
     public boolean verbatim() {
         return verbatim;

@@ -48,7 +48,7 @@ public final class ResponseHeadEncoder {
                                  boolean chunked, int room) {
         ByteBuf src = head.bytes();
         if (asItCame(head, close, keepAlive, chunked)) {
-            return src.retainedSlice(0, head.headLength());
+            return head.retainedVerbatimHead();
         }
         ByteBuf out = alloc.ioBuffer(head.headLength() + 64 + room);
         out.writeBytes(HTTP_1_1);
