@@ -49,6 +49,13 @@ public final class HeaderBuilder {
     public HeaderBuilder text(CharSequence s) {
         int n = s.length();
         room(n);
+        if (s instanceof String str) {
+            // The low byte of each char, as the loop below takes it, in one intrinsic copy: a Latin-1
+            // String's bytes as they are. A char at a time showed in profiles (the Forwarded value).
+            str.getBytes(0, n, a, length);
+            length += n;
+            return this;
+        }
         for (int i = 0; i < n; i++) {
             a[length++] = (byte) s.charAt(i);
         }

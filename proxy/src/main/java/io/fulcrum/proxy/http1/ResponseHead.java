@@ -140,17 +140,24 @@ public final class ResponseHead extends ParsedHead {
 
     /**
      * Moves {@code b[0, length)} to {@code b[by, by + length)}, last bytes first so that the source is read
-     * before it is overwritten, eight at a time.
+     * before it is overwritten, eight at a time. The first, partial, eight are moved as a whole long from
+     * index 0: with {@code by} and {@code length} at least 8 (a status line and a Connection line always
+     * are), the bytes it writes again past the partial part are the ones already moved there.
      */
-    private static void moveUp(ByteBuf b, int length, int by) {
+    static void moveUp(ByteBuf b, int length, int by) {
+        if (length < 8 || by < 8) {
+            for (int i = length - 1; i >= 0; i--) {
+                b.setByte(i + by, b.getByte(i));
+            }
+            return;
+        }
         int i = length;
         while (i >= 8) {
             i -= 8;
             b.setLong(i + by, b.getLong(i));
         }
-        while (i > 0) {
-            i--;
-            b.setByte(i + by, b.getByte(i));
+        if (i > 0) {
+            b.setLong(by, b.getLong(0));
         }
     }
 

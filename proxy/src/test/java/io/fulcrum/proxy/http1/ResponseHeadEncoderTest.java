@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -87,6 +89,26 @@ class ResponseHeadEncoderTest {
                 }
             } finally {
                 h.release();
+            }
+        }
+    }
+
+    @Test
+    void movingTheLinesBeforeACutLineUpIsExactForEveryLengthAndDistance() {
+        for (int length = 0; length <= 40; length++) {
+            for (int by = 1; by <= 30; by++) {
+                byte[] expected = new byte[length + by + 8];
+                for (int i = 0; i < expected.length; i++) {
+                    expected[i] = (byte) ('a' + i % 26);
+                }
+                ByteBuf b = Unpooled.wrappedBuffer(expected.clone()).slice(0, expected.length);
+                byte[] original = expected.clone();
+                System.arraycopy(original, 0, expected, by, length);
+                ResponseHead.moveUp(b, length, by);
+                byte[] got = new byte[expected.length];
+                b.getBytes(0, got);
+                assertEquals(new String(expected, StandardCharsets.ISO_8859_1), new String(got, StandardCharsets.ISO_8859_1),
+                        "length " + length + ", by " + by);
             }
         }
     }
