@@ -148,8 +148,12 @@ final class HeadParser {
                 i++;
             }
             int valueStart = i;
-            while (i < len && a[i] != '\n') {
-                if (Ascii.isForbiddenInValue(a[i]) && !(a[i] == '\r' && i + 1 < len && a[i + 1] == '\n')) {
+            while (true) {
+                i = Ascii.firstControl(a, i, len);
+                if (i >= len || a[i] == '\n') {
+                    break;
+                }
+                if (a[i] != '\t' && !(a[i] == '\r' && i + 1 < len && a[i + 1] == '\n')) {
                     throw new ResponseParseException("control byte in a header value");
                 }
                 i++;

@@ -149,8 +149,12 @@ final class RequestHeadParser {
                 i++;
             }
             int valueStart = i;
-            while (i < len && a[i] != '\r') {
-                if (Ascii.isForbiddenInValue(a[i])) {
+            while (true) {
+                i = Ascii.firstControl(a, i, len);
+                if (i >= len || a[i] == '\r') {
+                    break;
+                }
+                if (a[i] != '\t') {
                     return bad(head, null);
                 }
                 i++;
