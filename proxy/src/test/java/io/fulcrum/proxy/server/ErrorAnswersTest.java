@@ -1,6 +1,7 @@
 package io.fulcrum.proxy.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fulcrum.proxy.config.FulcrumConfig;
@@ -110,6 +111,22 @@ class ErrorAnswersTest {
         assertTrue(answer.startsWith("HTTP/1.1 503"), answer);
         assertTrue(answer.toLowerCase().contains("retry-after: 1"), answer);
         assertTrue(answer.endsWith("no backend available\n"), answer);
+    }
+
+    @Test
+    void aRequestWithoutBodyAnsweredByFulcrumKeepsItsConnection() throws Exception {
+        // Nothing of the request is left unread, so nothing forces the connection to end: the next
+        // request on it is served (and a refused connection or a missing route answered alike).
+        try (RawHttp raw = new RawHttp(proxy)) {
+            String noBackend = raw.send("GET /empty/x HTTP/1.1\r\nHost: h\r\n\r\n").readResponse();
+            assertTrue(noBackend.startsWith("HTTP/1.1 503"), noBackend);
+            assertFalse(noBackend.toLowerCase().contains("connection: close"), noBackend);
+            String refused = raw.send("GET /dead/x HTTP/1.1\r\nHost: h\r\n\r\n").readResponse();
+            assertTrue(refused.startsWith("HTTP/1.1 502"), refused);
+            String served = raw.send("GET /x HTTP/1.1\r\nHost: h\r\n\r\n").readResponse();
+            assertTrue(served.startsWith("HTTP/1.1 200"), served);
+        }
+        assertEquals(1, backend.requestCount());
     }
 
     @Test
