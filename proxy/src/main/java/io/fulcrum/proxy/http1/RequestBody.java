@@ -7,7 +7,8 @@ import io.netty.buffer.DefaultByteBufHolder;
  * A piece of a request body as the client sent it, chunked framing included, so it can be written to
  * the backend as it stands; {@link #dataBytes()} counts its body bytes without the framing (what
  * {@code max-request-body-bytes} limits). The piece flagged {@link #last()} ends the request; it may
- * carry no data (an HTTP/2 stream's empty last DATA frame, the last chunk of a chunked body). A request without a body has no pieces: its head is all of it.
+ * carry no data (an HTTP/2 stream's empty last DATA frame, the last chunk of a chunked body). A request
+ * without a body has no pieces: its head is all of it.
  */
 public final class RequestBody extends DefaultByteBufHolder {
 

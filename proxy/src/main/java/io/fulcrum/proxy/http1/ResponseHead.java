@@ -31,7 +31,7 @@ public final class ResponseHead extends ParsedHead {
     /** Where the head starts in bytes() once that line was cut out; -1 before. */
     private int editedStart = -1;
 
-    /** The head's own bytes: bytes() holds the head, then the body of a complete response. */
+    /** How many of bytes() are the head; a complete response's body follows them. */
     private final int headLength;
     /** The body's bytes behind the head when the response is complete, else -1. */
     private final int bodyLength;

@@ -23,9 +23,8 @@ import io.netty.util.ReferenceCountUtil;
  * turns the converted request into what an HTTP/1.1 connection's {@link io.fulcrum.proxy.http1.RequestParser}
  * gives, a {@link RequestHead} and {@link RequestBody} pieces framed for an HTTP/1.1 backend (chunked
  * when the client sent no content-length, as Netty's conversion then says; none when the head says
- * there is no body), so both protocols share
- * one request path. The conversion's own {@code x-http2-*} headers are not the client's and are dropped.
- * One per stream.
+ * there is no body), so both protocols share one request path. The conversion's own {@code x-http2-*}
+ * headers are not the client's and are dropped. One per stream.
  */
 final class Http2Requests extends ChannelInboundHandlerAdapter {
 
