@@ -127,14 +127,12 @@ public final class RequestParser extends Http1Parser {
             }
             chunks.reset();
             state = State.CHUNKED;
-            ctx.fireChannelRead(head);
         } else if (head.contentLength() > 0) {
             remaining = head.contentLength();
             state = State.LENGTH;
-            ctx.fireChannelRead(head);
-        } else {
-            ctx.fireChannelRead(head);
         }
+        // Without a body the state stays HEAD: the next bytes start the next request.
+        ctx.fireChannelRead(head);
         return true;
     }
 

@@ -385,27 +385,24 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         if (requestComplete && replay == null && pending == null) {
             // A request without a body: its head is all there is, in one write and flush.
             ch.writeAndFlush(head, ch.voidPromise());
-            requestSent();
-            ch.read();
-            return;
-        }
-        ch.write(head, ch.voidPromise());
-        if (replay != null) {
-            for (RequestBody piece : replay) {
-                ch.write(piece.content().retainedDuplicate(), ch.voidPromise());
+        } else {
+            ch.write(head, ch.voidPromise());
+            if (replay != null) {
+                for (RequestBody piece : replay) {
+                    ch.write(piece.content().retainedDuplicate(), ch.voidPromise());
+                }
             }
-        }
-        if (pending != null) {
-            RequestBody piece;
-            while ((piece = pending.poll()) != null) {
-                writeBody(ch, piece);
+            if (pending != null) {
+                RequestBody piece;
+                while ((piece = pending.poll()) != null) {
+                    writeBody(ch, piece);
+                }
             }
+            ch.flush();
         }
         if (requestComplete) {
-            ch.flush();
             requestSent();
         } else {
-            ch.flush();
             pendingClientRead = false;              // a read held for the failed connection is this one
             client.readRequestBody();
         }
@@ -437,7 +434,7 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
             // No connection yet (first connect, or between a failed attempt and the next one).
             if (replay != null) {
                 piece.release();                     // it goes out with the replay
-            } else if (!hasBody || failedBackend == null) {
+            } else if (failedBackend == null) {
                 pending().add(piece);                // nothing of the body was sent anywhere yet
             } else {
                 // Part of the body went to a failed backend and was not kept: it cannot be sent whole.
