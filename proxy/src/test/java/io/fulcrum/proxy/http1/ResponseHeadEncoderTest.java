@@ -3,6 +3,7 @@ package io.fulcrum.proxy.http1;
 import static io.fulcrum.proxy.http1.ParserHarness.buf;
 import static io.fulcrum.proxy.http1.ParserHarness.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
@@ -93,23 +94,60 @@ class ResponseHeadEncoderTest {
         }
     }
 
+    /**
+     * Every kind of buffer a head's bytes can be a slice of, with the bytes at index 5: a pooled direct read,
+     * heap, unpooled direct, composite.
+     */
+    private static ByteBuf holding(byte[] bytes, int kind) {
+        return switch (kind) {
+            case 0 -> ByteBufAllocator.DEFAULT.directBuffer(bytes.length + 16).writeZero(5).writeBytes(bytes);
+            case 1 -> Unpooled.buffer(bytes.length + 16).writeZero(5).writeBytes(bytes);
+            case 2 -> Unpooled.directBuffer(bytes.length + 16).writeZero(5).writeBytes(bytes);
+            default -> Unpooled.wrappedBuffer(Unpooled.wrappedBuffer(new byte[5]), Unpooled.wrappedBuffer(bytes.clone()));
+        };
+    }
+
     @Test
-    void movingTheLinesBeforeACutLineUpIsExactForEveryLengthAndDistance() {
-        for (int length = 0; length <= 40; length++) {
-            for (int by = 1; by <= 30; by++) {
-                byte[] expected = new byte[length + by + 8];
-                for (int i = 0; i < expected.length; i++) {
-                    expected[i] = (byte) ('a' + i % 26);
+    void movingTheLinesBeforeACutLineUpIsExactForEveryLengthDistanceAndKindOfBuffer() {
+        for (int kind = 0; kind < 4; kind++) {
+            for (int length = 0; length <= 40; length++) {
+                for (int by = 1; by <= 30; by++) {
+                    byte[] expected = new byte[length + by + 8];
+                    for (int i = 0; i < expected.length; i++) {
+                        expected[i] = (byte) ('a' + i % 26);
+                    }
+                    ByteBuf whole = holding(expected, kind);
+                    try {
+                        ByteBuf b = whole.slice(5, expected.length);
+                        assertEquals(kind == 0 || kind == 2, b.hasMemoryAddress(), "the memmove path");
+                        assertEquals(kind == 1, b.hasArray(), "the array path");
+                        byte[] original = expected.clone();
+                        System.arraycopy(original, 0, expected, by, length);
+                        ResponseHead.moveUp(b, length, by);
+                        byte[] got = new byte[expected.length];
+                        b.getBytes(0, got);
+                        assertEquals(new String(expected, StandardCharsets.ISO_8859_1),
+                                new String(got, StandardCharsets.ISO_8859_1),
+                                "kind " + kind + ", length " + length + ", by " + by);
+                    } finally {
+                        whole.release();
+                    }
                 }
-                ByteBuf b = Unpooled.wrappedBuffer(expected.clone()).slice(0, expected.length);
-                byte[] original = expected.clone();
-                System.arraycopy(original, 0, expected, by, length);
-                ResponseHead.moveUp(b, length, by);
-                byte[] got = new byte[expected.length];
-                b.getBytes(0, got);
-                assertEquals(new String(expected, StandardCharsets.ISO_8859_1), new String(got, StandardCharsets.ISO_8859_1),
-                        "length " + length + ", by " + by);
             }
+        }
+    }
+
+    @Test
+    void aMoveOutsideTheBufferIsRefusedBeforeAnyByteIsWritten() {
+        byte[] line = "HTTP/1.1 200 OK\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        ByteBuf whole = holding(line, 0);
+        try {
+            ByteBuf b = whole.slice(5, line.length);
+            assertThrows(IndexOutOfBoundsException.class, () -> ResponseHead.moveUp(b, 10, b.capacity() - 9));
+            assertThrows(IndexOutOfBoundsException.class, () -> ResponseHead.moveUp(b, -1, 2));
+            assertEquals("HTTP/1.1 200 OK\r\n", b.toString(StandardCharsets.ISO_8859_1), "untouched");
+        } finally {
+            whole.release();
         }
     }
 
