@@ -24,7 +24,7 @@ public final class RequestHeadEncoder {
     public static ByteBuf start(ByteBufAllocator alloc, RequestHead head, int skipKinds, int extraBytes) {
         ByteBuf src = head.bytes();
         ByteBuf out = alloc.ioBuffer(src.readableBytes() + extraBytes);
-        out.writeBytes(src, src.readerIndex(), head.lineEnd());
+        ByteCopy.append(out, src, src.readerIndex(), head.lineEnd());
         out.writeBytes(CRLF);
         int base = src.readerIndex();
         int count = head.headerCount();
@@ -41,11 +41,11 @@ public final class RequestHeadEncoder {
                     i++;
                 }
                 int from = head.nameStart(first);
-                out.writeBytes(src, base + from, head.valueEnd(i) + 2 - from);
+                ByteCopy.append(out, src, base + from, head.valueEnd(i) + 2 - from);
             } else {
-                out.writeBytes(src, base + head.nameStart(i), head.nameEnd(i) - head.nameStart(i));
+                ByteCopy.append(out, src, base + head.nameStart(i), head.nameEnd(i) - head.nameStart(i));
                 out.writeBytes(COLON_SP);
-                out.writeBytes(src, base + head.valueStart(i), head.valueEnd(i) - head.valueStart(i));
+                ByteCopy.append(out, src, base + head.valueStart(i), head.valueEnd(i) - head.valueStart(i));
                 out.writeBytes(CRLF);
             }
             i++;

@@ -167,7 +167,7 @@ public final class ResponseHead extends ParsedHead {
 
     /** Copies a complete response's body to {@code out}. */
     public void writeBodyTo(ByteBuf out) {
-        out.writeBytes(bytes(), headLength, bodyLength());
+        ByteCopy.append(out, bytes(), headLength, bodyLength());
     }
 
     /**

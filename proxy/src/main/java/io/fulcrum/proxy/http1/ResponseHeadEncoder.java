@@ -54,7 +54,7 @@ public final class ResponseHeadEncoder {
         out.writeBytes(HTTP_1_1);
         // "200 OK": the status digits and the reason as they came.
         int statusEnd = head.reasonEnd() > head.reasonStart() ? head.reasonEnd() : 12;
-        out.writeBytes(src, 9, statusEnd - 9);
+        ByteCopy.append(out, src, 9, statusEnd - 9);
         out.writeBytes(CRLF);
         int count = head.headerCount();
         int i = 0;
@@ -71,11 +71,11 @@ public final class ResponseHeadEncoder {
                     i++;
                 }
                 int from = head.nameStart(first);
-                out.writeBytes(src, from, head.valueEnd(i) + 2 - from);
+                ByteCopy.append(out, src, from, head.valueEnd(i) + 2 - from);
             } else {
-                out.writeBytes(src, head.nameStart(i), head.nameEnd(i) - head.nameStart(i));
+                ByteCopy.append(out, src, head.nameStart(i), head.nameEnd(i) - head.nameStart(i));
                 out.writeBytes(COLON_SP);
-                out.writeBytes(src, head.valueStart(i), head.valueEnd(i) - head.valueStart(i));
+                ByteCopy.append(out, src, head.valueStart(i), head.valueEnd(i) - head.valueStart(i));
                 out.writeBytes(CRLF);
             }
             i++;
