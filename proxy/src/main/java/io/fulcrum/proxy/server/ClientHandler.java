@@ -70,6 +70,14 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     private BackendPool requestPool;
     /** A message was asked for and none came yet. */
     private boolean wantRead;
+    /**
+     * HTTP/1.1: a socket read was asked for ({@link #armRead}) and no bytes came since. Netty's read
+     * request stays pending until bytes come (each read of the socket clears it, and every read reaches
+     * the decoder, which tells {@link #bytesArrived}; a TLS record that gives no plaintext makes the
+     * SslHandler ask again itself), so asking again before then changes nothing but costs a walk down the
+     * pipeline: the read at the end of every exchange was one, the socket being armed since its start.
+     */
+    private boolean readArmed;
     private boolean started;
     /** An HTTP/1.1 connection (not an HTTP/2 stream): it has its own socket and client timeouts. */
     private boolean http1;
@@ -130,6 +138,14 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
      */
     private void keepSocketReadArmed() {
         if (http1) {
+            armRead();
+        }
+    }
+
+    /** Asks for a socket read, unless one is still pending (HTTP/1.1, {@link #readArmed}). */
+    private void armRead() {
+        if (!readArmed) {
+            readArmed = http1;
             ctx.read();
         }
     }
@@ -342,14 +358,14 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
         if (backlog != null && !backlog.isEmpty()) {
             deliverBacklog();
         } else {
-            ctx.read();
+            armRead();
         }
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         if (wantRead && ctx.channel().isActive()) {
-            ctx.read();
+            armRead();
         }
     }
 
@@ -456,6 +472,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
      * idle, and if the bytes start a new request, its head must be complete within client-header.
      */
     void bytesArrived() {
+        readArmed = false;
         if (!http1) {
             return;
         }

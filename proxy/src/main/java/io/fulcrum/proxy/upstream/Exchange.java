@@ -338,7 +338,7 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         headLatency = -1;
         BackendHandler idle = connections.poll(b);
         if (idle != null) {
-            onConnected(idle.channel(), idle);
+            onConnected(idle.channel(), idle, true);
             return;
         }
         connecting = true;
@@ -361,7 +361,7 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
             return;
         }
         if (f.isSuccess()) {
-            onConnected(f.channel(), f.channel().pipeline().get(BackendHandler.class));
+            onConnected(f.channel(), f.channel().pipeline().get(BackendHandler.class), false);
         } else {
             endAttempt(true);
             log.debug("connect to {} failed: {}", failedOrCurrent(), f.cause().toString());
@@ -370,7 +370,12 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         }
     }
 
-    private void onConnected(Channel ch, BackendHandler h) {
+    /**
+     * @param pooled the connection came from the idle pool, whose socket read is pending since
+     *               {@link LoopConnections#release} (any bytes since would have closed it or made it
+     *               not {@link BackendHandler#reusable}): asking again would only walk the pipeline
+     */
+    private void onConnected(Channel ch, BackendHandler h, boolean pooled) {
         channel = ch;
         handler = h;
         handler.bind(this, method == HttpMethod.HEAD, rawResponse);
@@ -406,7 +411,9 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
             pendingClientRead = false;              // a read held for the failed connection is this one
             client.readRequestBody();
         }
-        ch.read();
+        if (!pooled) {
+            ch.read();
+        }
     }
 
     // ---------------------------------------------------------------- request body, client → backend

@@ -150,4 +150,69 @@ class TlsAndHttp2Test {
         assertTrue(seen.header("host").startsWith("127.0.0.1"), seen.headers().toString());
         assertEquals(22, backend.requestCount());
     }
+
+    /**
+     * Keep-alive HTTP/1.1 over TLS: every request on one connection is answered, whether its head comes in
+     * one TLS record, in several with pauses between them (records that leave the head incomplete), or
+     * together with the next request. Each answer needs the socket read armed again after the one before.
+     */
+    @Test
+    void keptAliveTlsConnectionsAreReadAgainAfterEveryRequestHoweverTheHeadComes() throws Exception {
+        try (SSLSocket s = (SSLSocket) trusting.getSocketFactory().createSocket("127.0.0.1", port)) {
+            SSLParameters params = s.getSSLParameters();
+            params.setApplicationProtocols(new String[] {"http/1.1"});
+            s.setSSLParameters(params);
+            s.setSoTimeout(10_000);
+            s.startHandshake();
+            var out = s.getOutputStream();
+            var in = new java.io.BufferedInputStream(s.getInputStream());
+            for (int i = 0; i < 5; i++) {
+                out.write(("GET /whole" + i + " HTTP/1.1\r\nHost: h\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                assertTrue(readResponse(in).startsWith("HTTP/1.1 200"), "whole head " + i);
+            }
+            for (int i = 0; i < 3; i++) {
+                for (String piece : new String[] {"GET /pie", "ces" + i + " HTTP/1.1\r\nHo", "st: h\r\n", "\r\n"}) {
+                    out.write(piece.getBytes(StandardCharsets.US_ASCII));      // one TLS record per write
+                    out.flush();
+                    Thread.sleep(20);
+                }
+                assertTrue(readResponse(in).startsWith("HTTP/1.1 200"), "head in pieces " + i);
+            }
+            out.write("GET /p1 HTTP/1.1\r\nHost: h\r\n\r\nGET /p2 HTTP/1.1\r\nHost: h\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertTrue(readResponse(in).startsWith("HTTP/1.1 200"), "first of a pipelined pair");
+            assertTrue(readResponse(in).startsWith("HTTP/1.1 200"), "second of a pipelined pair");
+            out.write("GET /last HTTP/1.1\r\nHost: h\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertTrue(readResponse(in).startsWith("HTTP/1.1 200"), "after the pair");
+        }
+        List<String> paths = new ArrayList<>();
+        for (TestBackend.Seen seen : backend.requests()) {
+            paths.add(seen.uri());
+        }
+        assertEquals(List.of("/whole0", "/whole1", "/whole2", "/whole3", "/whole4", "/pieces0", "/pieces1",
+                "/pieces2", "/p1", "/p2", "/last"), paths);
+    }
+
+    /** One response with a Content-Length body, head and body, as text. */
+    private static String readResponse(java.io.InputStream in) throws java.io.IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new java.io.EOFException("connection closed after: " + head);
+            }
+            head.append((char) b);
+        }
+        int length = 0;
+        for (String line : head.toString().split("\r\n")) {
+            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring(15).trim());
+            }
+        }
+        byte[] body = in.readNBytes(length);
+        return head + new String(body, StandardCharsets.ISO_8859_1);
+    }
 }
