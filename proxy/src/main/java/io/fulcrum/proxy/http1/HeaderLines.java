@@ -14,8 +14,12 @@ final class HeaderLines {
 
     private int[] offsets = new int[12 * SLOTS];
     private byte[] kinds = new byte[12];
-    private long[] dropped = new long[1];
-    private long[] canonical = new long[1];
+    /** Bit i: line i is dropped / canonical, for the first 64 lines: fields, not arrays (two objects less a head). */
+    private long dropped;
+    private long canonical;
+    /** The same for lines 64 and up, one long per 64 lines; made only for heads that long. */
+    private long[] moreDropped;
+    private long[] moreCanonical;
     private int count;
 
     /** Adds a line; returns its index. */
@@ -24,9 +28,10 @@ final class HeaderLines {
             offsets = Arrays.copyOf(offsets, offsets.length * 2);
             kinds = Arrays.copyOf(kinds, kinds.length * 2);
         }
-        if ((count >>> 6) == dropped.length) {
-            dropped = Arrays.copyOf(dropped, dropped.length + 1);
-            canonical = Arrays.copyOf(canonical, canonical.length + 1);
+        if (count >= 64 && ((count - 64) >>> 6) == (moreDropped == null ? 0 : moreDropped.length)) {
+            int words = ((count - 64) >>> 6) + 1;
+            moreDropped = moreDropped == null ? new long[words] : Arrays.copyOf(moreDropped, words);
+            moreCanonical = moreCanonical == null ? new long[words] : Arrays.copyOf(moreCanonical, words);
         }
         int o = count * SLOTS;
         offsets[o] = nameStart;
@@ -34,14 +39,22 @@ final class HeaderLines {
         offsets[o + 2] = valueStart;
         offsets[o + 3] = valueEnd;
         if (canonicalLine) {
-            canonical[count >>> 6] |= 1L << count;
+            if (count < 64) {
+                canonical |= 1L << count;
+            } else {
+                moreCanonical[(count - 64) >>> 6] |= 1L << count;
+            }
         }
         return count++;
     }
 
     /** Header i is not forwarded. */
     void drop(int i) {
-        dropped[i >>> 6] |= 1L << i;
+        if (i < 64) {
+            dropped |= 1L << i;
+        } else {
+            moreDropped[(i - 64) >>> 6] |= 1L << i;
+        }
     }
 
     void kind(int i, byte kind) {
@@ -73,10 +86,12 @@ final class HeaderLines {
     }
 
     boolean isDropped(int i) {
-        return (dropped[i >>> 6] & (1L << i)) != 0;
+        long word = i < 64 ? dropped : moreDropped[(i - 64) >>> 6];
+        return (word & (1L << i)) != 0;
     }
 
     boolean isCanonical(int i) {
-        return (canonical[i >>> 6] & (1L << i)) != 0;
+        long word = i < 64 ? canonical : moreCanonical[(i - 64) >>> 6];
+        return (word & (1L << i)) != 0;
     }
 }
