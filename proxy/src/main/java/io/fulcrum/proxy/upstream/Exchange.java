@@ -688,17 +688,17 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
     private void writeCompleteResponse(ChannelHandlerContext out, ResponseHead head, boolean closeClient,
                                        boolean keepAlive10) {
         int body = head.bodyLength();
+        // writeAndFlush: one walk down the pipeline, not one for the write and one for the flush.
         if (ResponseHeadEncoder.asItCame(head, closeClient, keepAlive10, false)) {
-            out.write(head.retainedMessage(), out.voidPromise());
+            out.writeAndFlush(head.retainedMessage(), out.voidPromise());
         } else if (body <= COALESCED_BODY_BYTES) {
             ByteBuf bytes = ResponseHeadEncoder.encode(out.alloc(), head, closeClient, keepAlive10, false, body);
             head.writeBodyTo(bytes);
-            out.write(bytes, out.voidPromise());
+            out.writeAndFlush(bytes, out.voidPromise());
         } else {
             out.write(ResponseHeadEncoder.encode(out.alloc(), head, closeClient, keepAlive10, false), out.voidPromise());
-            out.write(head.retainedBody(), out.voidPromise());
+            out.writeAndFlush(head.retainedBody(), out.voidPromise());
         }
-        out.flush();
         finish();
     }
 
