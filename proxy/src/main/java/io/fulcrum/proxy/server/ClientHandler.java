@@ -65,8 +65,10 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     private long requestStart;
     /** The request being served, until it is logged; this handler holds its reference. */
     private RequestHead currentRequest;
-    /** The request's X-Request-Id: the client's, or the one Fulcrum added. */
-    private String requestId;
+    /** The request's X-Request-Id: the client's, or the one Fulcrum added ({@link #addedId}). */
+    private CharSequence requestId;
+    /** The X-Request-Id added to this connection's requests that came without one; made at the first. */
+    private AddedRequestId addedId;
     private BackendPool requestPool;
     /** A message was asked for and none came yet. */
     private boolean wantRead;
@@ -271,11 +273,18 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
             clientIp = ForwardingHeaders.ip(client);
         }
         String clientId = request.first(RequestHead.Kind.X_REQUEST_ID);
-        String addedId = clientId == null ? ForwardingHeaders.newRequestId() : null;
-        requestId = clientId != null ? clientId : addedId;
-        // Made per request, not kept per connection: an idle keep-alive connection should hold nothing it does not need.
+        AddedRequestId added = null;
+        if (clientId == null) {
+            if (addedId == null) {
+                addedId = new AddedRequestId();
+            }
+            added = addedId.renew();
+        }
+        requestId = clientId != null ? clientId : added;
+        // Made per request, not kept per connection: an idle keep-alive connection should hold nothing
+        // it does not need.
         ByteBuf head = ForwardingHeaders.forwardHead(ctx.alloc(), request, clientIp,
-                listener.scheme(), host, addedId, upgrade);
+                listener.scheme(), host, added, upgrade);
         var key = pool.config().hashKey();
         long hashKey = key.isPresent() ? HashKeys.of(key.get(), request, client) : 0;
         exchange = new Exchange(this, listener.upstream().forLoop(ctx.channel().eventLoop()), request, head, pool,
@@ -387,7 +396,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
                     r.method() == null ? "-" : r.method().name(), r.uri(),
                     ctx.channel() instanceof Http2StreamChannel ? "HTTP/2.0" : r.versionText(),
                     r.first(RequestHead.Kind.HOST), r.first(RequestHead.Kind.USER_AGENT),
-                    r.first(RequestHead.Kind.REFERER), requestId, status, nanos,
+                    r.first(RequestHead.Kind.REFERER), requestId == null ? null : requestId.toString(), status, nanos,
                     requestPool == null ? null : requestPool.name(), backend == null ? null : backend.id()));
         }
         releaseRequest();

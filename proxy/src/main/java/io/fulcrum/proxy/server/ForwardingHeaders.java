@@ -10,7 +10,6 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.util.AsciiString;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The head a backend gets (SPEC section 6): the client's, less its hop-by-hop headers (the parser
@@ -24,7 +23,6 @@ public final class ForwardingHeaders {
     public static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
     public static final AsciiString FORWARDED = AsciiString.cached("forwarded");
     public static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private ForwardingHeaders() {
     }
@@ -49,11 +47,12 @@ public final class ForwardingHeaders {
      * @param clientIp  the client's address as text
      * @param proto     "http" or "https", as the client reached Fulcrum
      * @param host      the Host the client asked for, or null
-     * @param requestId the X-Request-Id to add, or null when the client sent one
+     * @param requestId the X-Request-Id to add (an {@link AddedRequestId} is written without making text),
+     *                  or null when the client sent one
      * @param upgrade   the protocol a tunnelled upgrade asks for (Upgrade and Connection: upgrade are sent), or null
      */
     public static ByteBuf forwardHead(ByteBufAllocator alloc, RequestHead head, String clientIp, String proto,
-                                      String host, String requestId, String upgrade) {
+                                      String host, CharSequence requestId, String upgrade) {
         HeaderBuilder added = HeaderBuilder.forThisLoop();
         String xff = head.first(RequestHead.Kind.X_FORWARDED_FOR);
         added.name(XFF);
@@ -66,7 +65,10 @@ public final class ForwardingHeaders {
             added.name(XFH).text(host).end();
         }
         appendForwarded(added.name(FWD), head.first(RequestHead.Kind.FORWARDED), clientIp, proto, host).end();
-        if (requestId != null) {
+        if (requestId instanceof AddedRequestId id) {
+            id.writeTo(added.name(XRID));
+            added.end();
+        } else if (requestId != null) {
             added.name(XRID).text(requestId).end();
         }
         if (upgrade != null) {
@@ -129,16 +131,4 @@ public final class ForwardingHeaders {
         return a == null ? "unknown" : a.getHostAddress();
     }
 
-    /** 128 random bits as 32 hex digits: unique enough to follow one request through logs. */
-    static String newRequestId() {
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        long hi = r.nextLong();
-        long lo = r.nextLong();
-        char[] out = new char[32];
-        for (int i = 0; i < 16; i++) {
-            out[i] = HEX[(int) (hi >>> (60 - 4 * i)) & 0xf];
-            out[16 + i] = HEX[(int) (lo >>> (60 - 4 * i)) & 0xf];
-        }
-        return new String(out);
-    }
 }

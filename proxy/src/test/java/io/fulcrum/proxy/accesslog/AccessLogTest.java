@@ -72,8 +72,9 @@ class AccessLogTest {
         try (RawHttp raw = new RawHttp(daemon.listenerAddress("web"))) {
             raw.send("GET /app/x?q=1 HTTP/1.1\r\nHost: shop\r\nUser-Agent: tester\r\nX-Request-Id: r-1\r\n\r\n").readResponse();
             raw.send("GET /nowhere HTTP/1.1\r\nHost: shop\r\n\r\n").readResponse();
+            raw.send("GET /app/z HTTP/1.1\r\nHost: shop\r\n\r\n").readResponse();
         }
-        List<String> lines = awaitLines(2);
+        List<String> lines = awaitLines(3);
         ObjectMapper json = new ObjectMapper();
         JsonNode ok = json.readTree(lines.get(0));
         assertEquals("web", ok.get("listener").asText());
@@ -91,6 +92,10 @@ class AccessLogTest {
         assertEquals(404, notFound.get("status").asInt());
         assertTrue(notFound.get("pool").isNull());
         assertTrue(notFound.get("backend").isNull());
+        String added = backend.requests().get(1).header("x-request-id");
+        assertTrue(added.matches("[0-9a-f]{32}"), added);
+        assertEquals(added, json.readTree(lines.get(2)).get("request_id").asText(),
+                "the id Fulcrum added is the one logged");
     }
 
     @Test

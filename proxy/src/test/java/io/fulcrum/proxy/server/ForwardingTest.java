@@ -2,6 +2,7 @@ package io.fulcrum.proxy.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -97,6 +98,7 @@ class ForwardingTest {
             assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
             assertFalse(answer.toLowerCase().contains("keep-alive: timeout"), "backend's Keep-Alive must not reach the client");
             raw.send("GET /h2 HTTP/1.1\r\nHost: shop.example\r\nX-Request-Id: abc-123\r\n\r\n").readResponse();
+            raw.send("GET /h3 HTTP/1.1\r\nHost: shop.example\r\n\r\n").readResponse();
         }
         TestBackend.Seen first = a.requests().get(0);
         assertEquals("10.1.1.1, 127.0.0.1", first.header("x-forwarded-for"));
@@ -104,12 +106,15 @@ class ForwardingTest {
         assertEquals("shop.example:8080", first.header("x-forwarded-host"));
         assertEquals("shop.example:8080", first.header("host"));
         assertEquals("for=127.0.0.1;proto=http;host=\"shop.example:8080\"", first.header("forwarded"));
-        assertEquals(32, first.header("x-request-id").length());
+        assertTrue(first.header("x-request-id").matches("[0-9a-f]{32}"), first.header("x-request-id"));
         assertNull(first.header("x-secret"));
         assertNull(first.header("proxy-connection"));
         assertNull(first.header("keep-alive"));
         assertNull(first.header("te"));
         assertEquals("abc-123", a.requests().get(1).header("x-request-id"));
+        String third = a.requests().get(2).header("x-request-id");
+        assertTrue(third.matches("[0-9a-f]{32}"), third);
+        assertNotEquals(first.header("x-request-id"), third, "a new id for every request on the connection");
     }
 
     @Test
