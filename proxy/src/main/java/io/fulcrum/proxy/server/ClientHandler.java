@@ -42,11 +42,11 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     private static final Logger log = LoggerFactory.getLogger(ClientHandler.class);
 
     static final int LINGER_SECONDS = 2;
+    /** The name of an HTTP/1.1 connection's response encoder, once it has one ({@link #messages}). */
+    static final String ENCODER = "encoder";
 
     private final ListenerContext listener;
     private ChannelHandlerContext ctx;
-    /** Where the forwarded response is written from (see {@link #responseOut}): the encoder's context, or ctx. */
-    private ChannelHandlerContext responseOut;
     /** The client's address as the forwarding headers write it, made at the first request. */
     private String clientIp;
     private Exchange exchange;
@@ -119,8 +119,6 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     private void start() {
         if (!started) {
             started = true;
-            ChannelHandlerContext encoder = ctx.pipeline().context(ClientResponseEncoder.class);
-            responseOut = encoder != null ? encoder : ctx;
             if (ctx.pipeline().get(RequestParser.class) != null) {
                 // An HTTP/1.1 connection: the decoder tells us of every read, and the loop's sweep keeps its timeouts.
                 http1 = true;
@@ -335,11 +333,11 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
     /** Writes one of Fulcrum's own answers; with {@code close}, the connection then ends gently. */
     private void answer(HttpResponseStatus status, boolean close) {
         if (!close) {
-            ctx.writeAndFlush(LocalResponses.build(status, false));
+            messages().writeAndFlush(LocalResponses.build(status, false));
             return;
         }
         lingering = true;
-        ctx.writeAndFlush(LocalResponses.build(status, true)).addListener(f -> lingerThenClose());
+        messages().writeAndFlush(LocalResponses.build(status, true)).addListener(f -> lingerThenClose());
     }
 
     /**
@@ -418,7 +416,21 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
 
     @Override
     public ChannelHandlerContext responseOut() {
-        return responseOut;
+        return ctx;
+    }
+
+    /**
+     * An HTTP/1.1 connection has no response encoder until Fulcrum writes a message of its own (an error
+     * answer, 100 Continue, a 101): forwarded responses are bytes already, and an encoder and its context
+     * in every pipeline cost 104 bytes per idle connection. It is added then, in front of this handler,
+     * and stays; the bytes written after it pass through it as they are.
+     */
+    @Override
+    public ChannelHandlerContext messages() {
+        if (http1 && ctx.pipeline().get(ENCODER) == null) {
+            ctx.pipeline().addBefore(ctx.name(), ENCODER, new ClientResponseEncoder());
+        }
+        return ctx;
     }
 
     @Override
@@ -461,7 +473,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
         requestDone(target, 101);
         exchange = null;
         stopTimeouts();
-        Tunnel.join(ctx.channel(), backend, target, "decoder", "encoder", "client");
+        Tunnel.join(ctx.channel(), backend, target, "decoder", ENCODER, "client");
     }
 
     @Override

@@ -136,7 +136,6 @@ public final class ProxyServer {
         var limits = listener.limits();
         // The request line holds the method and version besides the URI; over-long URIs get 414.
         p.addLast("decoder", new RequestParser(limits.maxUriBytes() + 64, limits.maxHeaderBytes(), handler::bytesArrived));
-        p.addLast("encoder", new ClientResponseEncoder());
         p.addLast("client", handler);
     }
 

@@ -13,11 +13,13 @@ public interface ClientSide {
     ChannelHandlerContext ctx();
 
     /**
-     * The context the forwarded response is written from. On an HTTP/1.1 connection, the response
-     * encoder's: the response goes out as the backend's bytes, straight to the socket (or TLS) without
-     * passing through the encoder, which would only hand them on. On an HTTP/2 stream, {@link #ctx()}.
+     * The context the forwarded response is written from: on an HTTP/1.1 connection as the backend's
+     * bytes (re-framed where needed), on an HTTP/2 stream as Netty's HTTP objects.
      */
     ChannelHandlerContext responseOut();
+
+    /** The context Fulcrum's own HTTP messages ({@code HttpResponse} objects: 100 Continue, a 101) are written to. */
+    ChannelHandlerContext messages();
 
     /** Asks for the next piece of the request body (the client channel does not auto-read). */
     void readRequestBody();

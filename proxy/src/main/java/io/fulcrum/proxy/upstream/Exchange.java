@@ -381,7 +381,8 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         handler.bind(this, method == HttpMethod.HEAD, rawResponse);
         if (expectContinue && !continueSent) {
             continueSent = true;
-            client.ctx().writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+            client.messages().writeAndFlush(
+                    new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
         // The head itself, not a duplicate: one derived buffer less per request. A backend connection
         // moves its reader index only by a partial write, and a retry comes only once that connection
@@ -719,7 +720,7 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         }
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
-        client.ctx().writeAndFlush(response);
+        client.messages().writeAndFlush(response);
         done = true;
         endAttempt(false);
         handler.unbind();
