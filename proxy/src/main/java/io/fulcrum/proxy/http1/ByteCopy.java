@@ -16,16 +16,16 @@ final class ByteCopy {
 
     /** Writes {@code src[index, index + length)} at {@code out}'s writer index, as {@code out.writeBytes} does. */
     static void append(ByteBuf out, ByteBuf src, int index, int length) {
-        if (!out.hasMemoryAddress() || !src.hasMemoryAddress()) {
-            out.writeBytes(src, index, length);
-            return;
-        }
         if (index < 0 || length < 0 || index > src.capacity() - length) {
-            // Raw memory is read below: a bad range must never reach it.
+            // Raw memory may be read below: a bad range must never reach it.
             throw new IndexOutOfBoundsException("index " + index + ", length " + length + ", capacity "
                     + src.capacity());
         }
         out.ensureWritable(length);
+        if (!out.hasMemoryAddress() || !src.hasMemoryAddress()) {
+            out.writeBytes(src, index, length);
+            return;
+        }
         int at = out.writerIndex();
         PlatformDependent.copyMemory(src.memoryAddress() + index, out.memoryAddress() + at, length);
         out.writerIndex(at + length);

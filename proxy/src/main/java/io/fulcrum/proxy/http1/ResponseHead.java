@@ -146,7 +146,7 @@ public final class ResponseHead extends ParsedHead {
      * through the ByteBuf cost a bounds and a reference-count check each: 3% of the event loop's user time.
      */
     static void moveUp(ByteBuf b, int length, int by) {
-        if (length < 0 || by < 0 || by + length > b.capacity()) {
+        if (length < 0 || by < 0 || by > b.capacity() - length) {
             // Raw memory is written below: a bad range must never reach it.
             throw new IndexOutOfBoundsException("move " + length + " bytes by " + by + " in " + b.capacity());
         }

@@ -414,11 +414,6 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter implements
         return ctx;
     }
 
-    @Override
-    public ChannelHandlerContext responseOut() {
-        return ctx;
-    }
-
     /**
      * An HTTP/1.1 connection has no response encoder until Fulcrum writes a message of its own (an error
      * answer, 100 Continue, a 101): forwarded responses are bytes already, and an encoder and its context

@@ -9,14 +9,12 @@ import io.netty.handler.codec.http.HttpResponseStatus;
  */
 public interface ClientSide {
 
-    /** The client channel's context, for writing the response. */
-    ChannelHandlerContext ctx();
-
     /**
-     * The context the forwarded response is written from: on an HTTP/1.1 connection as the backend's
-     * bytes (re-framed where needed), on an HTTP/2 stream as Netty's HTTP objects.
+     * The client channel's context, which the forwarded response is written from: on an HTTP/1.1
+     * connection as the backend's bytes (re-framed where needed), on an HTTP/2 stream as Netty's HTTP
+     * objects.
      */
-    ChannelHandlerContext responseOut();
+    ChannelHandlerContext ctx();
 
     /** The context Fulcrum's own HTTP messages ({@code HttpResponse} objects: 100 Continue, a 101) are written to. */
     ChannelHandlerContext messages();

@@ -566,7 +566,7 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
             return;
         }
         boolean last = piece.last();
-        ChannelHandlerContext out = client.responseOut();
+        ChannelHandlerContext out = client.ctx();
         if (!rawResponse) {
             ByteBuf bytes = piece.content();
             out.write(last ? new DefaultLastHttpContent(bytes) : new DefaultHttpContent(bytes), out.voidPromise());
@@ -596,7 +596,7 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
     /** Writes the held head on its own: its body did not come with it. */
     private void writeHeldHead() {
         if (heldResponseHead != null) {
-            ChannelHandlerContext out = client.responseOut();
+            ChannelHandlerContext out = client.ctx();
             out.write(heldResponseHead, out.voidPromise());
             heldResponseHead = null;
         }
@@ -644,7 +644,7 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         }
         if (rawResponse) {
             chunkResponse = reframe;
-            ChannelHandlerContext out = client.responseOut();
+            ChannelHandlerContext out = client.ctx();
             boolean keepAlive10 = !closeClient && http10Client;
             if (head.complete()) {
                 writeCompleteResponse(out, head, closeClient, keepAlive10);
@@ -741,7 +741,7 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         }
         if (responseStarted) {
             writeHeldHead();
-            client.responseOut().flush();
+            client.ctx().flush();
         }
         if (client.ctx().channel().isWritable()) {
             channel.read();

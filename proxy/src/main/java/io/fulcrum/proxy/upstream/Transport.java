@@ -36,12 +36,12 @@ public final class Transport {
     /**
      * The buffer allocator of every client and backend channel: Netty's default, the same instance the
      * health checker and the admin API use. In Netty 4.2 that is the adaptive allocator. Against the
-     * pooled one (bench/README.md, "allocator"): the event loop's user time per request at the paced load
-     * was lower in two interleaved A/B runs (8.4 against 9.1 us, lower in 7 rounds of 8; 9.0 against 9.3),
-     * and per idle connection the two left the same memory within this machine's noise (1.4-4.1 KiB for
-     * either over six runs each, in steps of the JIT's native memory). A pooled buffer's allocation and
-     * release each pass an object through Netty's recycler and an MPSC queue, 14 % of that user time in
-     * the profile. {@code -Dio.netty.allocator.type=pooled} goes back to the pooled allocator.
+     * pooled one (bench/README.md): the event loop's user time per request at the paced load was lower
+     * with the adaptive one in two interleaved A/B series of 2026-12-01 (8.4 against 9.1 us, lower in 7
+     * rounds of 8; 9.0 against 9.3) and with the pooled one in one of two series of 2026-12-02 (8.2
+     * against 9.0, 7 rounds of 10; then 9.0 against 9.1, 4 of 8): within this machine's noise. Per idle
+     * connection the two left the same memory. {@code -Dio.netty.allocator.type=pooled} picks the pooled
+     * allocator.
      */
     public ByteBufAllocator allocator() {
         return ByteBufAllocator.DEFAULT;
