@@ -674,8 +674,7 @@ public final class Exchange implements ChannelFutureListener, WaitQueue.Waiter {
         ChannelHandlerContext out = client.ctx();
         out.write(response, out.voidPromise());
         if (head.complete()) {
-            out.write(new DefaultLastHttpContent(head.retainedBody()), out.voidPromise());
-            out.flush();
+            out.writeAndFlush(new DefaultLastHttpContent(head.retainedBody()), out.voidPromise());
             finish();
         }
     }
