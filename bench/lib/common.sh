@@ -306,9 +306,11 @@ ensure_fulcrum_jar() {
 # nor first-touch page faults land in the measurements; the parallel collector because its young
 # pauses on a 256 MiB heap are a few milliseconds at most and it costs the least CPU per request;
 # no shared perf-data file, whose writes can stall a safepoint on a busy disk; Netty's leak
-# detector off (it samples buffers and records stacks: a debugging aid, and the tests run it).
+# detector off (it samples buffers and records stacks: a debugging aid, and the tests run it); and
+# the launcher's CompileCommands, which keep the event loop's recompilation small (bin/fulcrum).
 FULCRUM_JVM_FLAGS=(-Xms256m -Xmx256m -XX:+AlwaysPreTouch -XX:+UseParallelGC -XX:+PerfDisableSharedMem
-    -Dio.netty.leakDetection.level=disabled)
+    -Dio.netty.leakDetection.level=disabled
+    -XX:CompileCommand=quiet -XX:CompileCommand=dontinline,io.netty.channel.epoll.EpollIoHandler::processReady)
 if [[ -n "${FULCRUM_JVM_OPTS:-}" ]]; then
     # Extra or overriding flags from the environment, split on spaces.
     read -r -a _extra_jvm <<<"${FULCRUM_JVM_OPTS}"
