@@ -196,7 +196,7 @@ measure_contender() {
     out="$(paced_run "${key}" "${RUN}" "${logf}")" || { log "${key}: h2load failed: $(echo "${out}" | tail -1)"; return 0; }
     after="$(backend_counts)"
     local requests failed p50 p99 p999 max b1 b2 b3 a1 a2 a3
-    read -r requests _ failed p50 p99 p999 max < <(python3 "${BENCH_LIB}/latency.py" "${logf}" | sed 's/[a-z0-9_]*=//g')
+    read -r requests _ failed p50 p99 p999 max _ < <(python3 "${BENCH_LIB}/latency.py" "${logf}" | sed 's/[a-z0-9_]*=//g')
     read -r b1 b2 b3 <<<"${before}"
     read -r a1 a2 a3 <<<"${after}"
     # "finished in 20.01s, 2398.50 req/s, ..." -> the rate actually served
