@@ -6,10 +6,11 @@ p50_ms, p99_ms, p999_ms, max_ms — over the successful requests, nearest-rank p
 p99.9 of 30,000 requests is the 29,970th fastest, not an interpolation — and burst_pct: the share of
 all requests sent in a burst, at least BURST of them in one SLOT_US slot of the clock.
 
-burst_pct says how paced the load really was. h2load's per-connection timers are libev repeating
-timers; when the load generator's core stalls for longer than one interval (6.9 ms at 145 req/s),
-libev restarts the overdue timers at the same instant, and from then on those connections send
-together until the run ends. Spread evenly, 14,500 req/s put 2.9 requests in a 0.2 ms slot; a run
+burst_pct says how paced the load really was. h2load's --rps timer is a libev repeating timer per
+connection, every max(10 ms, 1/rps) -- 10 ms at 145 req/s, sending the 1.45 requests due on average
+(one, or two back to back). When the load generator's core stalls for longer than that, libev
+restarts the overdue timers at the same instant, and from then on those connections send together
+until the run ends. Spread evenly, 14,500 req/s put 2.9 requests in a 0.2 ms slot; a run
 whose connections fell into step sends most of its requests in bursts of up to 100, and its
 latencies are those of draining 100-request queues, whichever proxy is measured.
 """
