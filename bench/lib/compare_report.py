@@ -43,7 +43,7 @@ def load(raw_path):
         parts = line.rstrip("\n").split("\t")
         if len(parts) != 4:
             continue
-        key, _round, metric, value = parts
+        key, round_, metric, value = parts
         try:
             number = float(value)
         except ValueError:
@@ -54,6 +54,7 @@ def load(raw_path):
             errors[key] += int(number)
             continue
         values[key][metric].append(number)
+        values[key][f"{metric}@{round_}"].append(number)
         # Memory is measured in KiB; MiB reads better for whole processes.
         if metric in ("rss_idle_kib", "rss_conns_kib", "heap_idle_kib"):
             values[key][metric.replace("_kib", "_mib")].append(number / 1024.0)
@@ -88,6 +89,30 @@ def table(values, failures, columns):
         if key.startswith("direct") and all(m not in values[key] for m, _, _, _ in columns):
             continue
         rows.append(f"| {label(key)} | " + " | ".join(cell(values[key].get(m, []), d) for m, _, d, _ in columns) + " |")
+    return "\n".join(rows)
+
+
+def paced_rounds(values, failures):
+    """Each round's paced p99 beside the share of its requests h2load sent in bursts: a median hides
+    which rounds measured a load whose connections had fallen into step (COMPARE.md, "Noise")."""
+    rounds = sorted({int(m.split("@")[1]) for key in ORDER for m in values[key] if m.startswith("paced_p99_ms@")})
+    if not rounds:
+        return None
+    rows = ["| contender | " + " | ".join(f"round {r}" for r in rounds) + " |", "|---|" + "---:|" * len(rounds)]
+    for key in ORDER:
+        if key in failures or not any(f"paced_p99_ms@{r}" in values[key] for r in rounds):
+            continue
+        cells = []
+        for r in rounds:
+            p99 = values[key].get(f"paced_p99_ms@{r}")
+            burst = values[key].get(f"paced_burst_pct@{r}")
+            if not p99:
+                cells.append("—")
+            elif burst:
+                cells.append(f"{p99[0]:.2f} ({burst[0]:.1f} %)")
+            else:
+                cells.append(f"{p99[0]:.2f}")
+        rows.append(f"| {label(key)} | " + " | ".join(cells) + " |")
     return "\n".join(rows)
 
 
@@ -137,6 +162,14 @@ def main() -> None:
                "not corrected for coordinated omission. paced: `h2load --h1` at "
                f"{meta.get('paced')}, exact per-request latencies from its `--log-file` (nearest rank).")
     out.append("")
+    by_round = paced_rounds(values, failures)
+    if by_round:
+        out.append("Paced p99 ms round by round, with the share of the round's requests h2load sent in bursts "
+                   "(20 or more in one 0.2 ms slot): a round with more than a few per cent measured connections "
+                   "that had fallen into step, not a paced load (`bench/COMPARE.md`, \"Noise\").")
+        out.append("")
+        out.append(by_round)
+        out.append("")
     out.append("## Cost (the proxy process alone)")
     out.append("")
     out.append(table(values, failures, COST))
