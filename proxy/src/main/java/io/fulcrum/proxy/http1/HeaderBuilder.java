@@ -26,8 +26,6 @@ public final class HeaderBuilder {
     /** What a builder keeps between heads; a larger array (very long forwarding values) is dropped after use. */
     private static final int KEEP_BYTES = 4096;
 
-    private static final byte[] HEX = Ascii.bytes("0123456789abcdef");
-
     private byte[] a = new byte[512];
     private int length;
 
@@ -60,15 +58,6 @@ public final class HeaderBuilder {
         }
         for (int i = 0; i < n; i++) {
             a[length++] = (byte) s.charAt(i);
-        }
-        return this;
-    }
-
-    /** {@code v} as 16 lower-case hex digits, most significant first. */
-    public HeaderBuilder hex(long v) {
-        room(16);
-        for (int shift = 60; shift >= 0; shift -= 4) {
-            a[length++] = HEX[(int) (v >>> shift) & 0xf];
         }
         return this;
     }

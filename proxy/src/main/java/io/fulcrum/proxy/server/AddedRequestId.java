@@ -1,14 +1,13 @@
 package io.fulcrum.proxy.server;
 
-import io.fulcrum.proxy.http1.HeaderBuilder;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The X-Request-Id Fulcrum adds to a request that came without one: 128 random bits, written as 32
  * lower-case hex digits, unique enough to follow one request through logs. One per client connection,
- * {@link #renew renewed} for each request that needs one: the digits go straight into the forwarded
- * head, and text is made only when something asks for it (the access log), so a request carries no
- * String for it.
+ * {@link #renew renewed} for each request that needs one: as a CharSequence its digits go straight into
+ * the forwarded head ({@code HeaderBuilder.text}), and a String is made only when something asks for
+ * one (the access log).
  */
 final class AddedRequestId implements CharSequence {
 
@@ -23,11 +22,6 @@ final class AddedRequestId implements CharSequence {
         hi = r.nextLong();
         lo = r.nextLong();
         return this;
-    }
-
-    /** Appends the 32 digits. */
-    void writeTo(HeaderBuilder b) {
-        b.hex(hi).hex(lo);
     }
 
     @Override

@@ -47,8 +47,8 @@ public final class ForwardingHeaders {
      * @param clientIp  the client's address as text
      * @param proto     "http" or "https", as the client reached Fulcrum
      * @param host      the Host the client asked for, or null
-     * @param requestId the X-Request-Id to add (an {@link AddedRequestId} is written without making text),
-     *                  or null when the client sent one
+     * @param requestId the X-Request-Id to add (an {@link AddedRequestId} is written without making a
+     *                  String), or null when the client sent one
      * @param upgrade   the protocol a tunnelled upgrade asks for (Upgrade and Connection: upgrade are sent), or null
      */
     public static ByteBuf forwardHead(ByteBufAllocator alloc, RequestHead head, String clientIp, String proto,
@@ -65,10 +65,7 @@ public final class ForwardingHeaders {
             added.name(XFH).text(host).end();
         }
         appendForwarded(added.name(FWD), head.first(RequestHead.Kind.FORWARDED), clientIp, proto, host).end();
-        if (requestId instanceof AddedRequestId id) {
-            id.writeTo(added.name(XRID));
-            added.end();
-        } else if (requestId != null) {
+        if (requestId != null) {
             added.name(XRID).text(requestId).end();
         }
         if (upgrade != null) {

@@ -46,11 +46,4 @@ class HeaderBuilderTest {
             out.release();
         }
     }
-
-    @Test
-    void hexIsSixteenLowerCaseDigitsMostSignificantFirst() {
-        HeaderBuilder b = new HeaderBuilder();
-        b.hex(0).text(' ').hex(-1).text(' ').hex(0x0123456789abcdefL).text(' ').hex(Long.MIN_VALUE);
-        assertEquals("0000000000000000 ffffffffffffffff 0123456789abcdef 8000000000000000", b.toString());
-    }
 }

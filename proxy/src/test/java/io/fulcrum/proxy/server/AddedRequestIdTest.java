@@ -20,7 +20,7 @@ class AddedRequestIdTest {
             String text = id.renew().toString();
             assertTrue(text.matches("[0-9a-f]{32}"), text);
             HeaderBuilder b = new HeaderBuilder();
-            id.writeTo(b);
+            b.text(id);
             assertEquals(text, b.toString());
             assertEquals(32, id.length());
             for (int k = 0; k < 32; k++) {
