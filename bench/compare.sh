@@ -30,6 +30,13 @@ CONNECTIONS=64
 PACED_CLIENTS=100
 PACED_RPS_PER_CLIENT=145
 IDLE_CONNECTIONS=5000
+# A paced attempt is run again when steal took more than this from the machine during it, or when
+# more than this share of its requests went out in bursts (measure_paced); at most PACED_RETRIES
+# retries per contender per run (--quick: none).
+PACED_STEAL_MAX_MS=40
+PACED_BURST_MAX=5
+PACED_RETRIES=3
+declare -A PACED_RETRIES_USED=()
 
 usage() {
     print_usage "${BASH_SOURCE[0]}"
@@ -59,7 +66,7 @@ parse_args() {
     # requests through the hot path before Fulcrum runs compiled code.
     if [[ ${QUICK} -eq 1 ]]; then
         ROUNDS="${ROUNDS:-1}"
-        WARM=2; JVM_FIRST_WARM=10; RUN=3; PACED=3; BULK=2; CLOSE=2
+        WARM=2; JVM_FIRST_WARM=10; RUN=3; PACED=3; BULK=2; CLOSE=2; PACED_RETRIES=0
     else
         ROUNDS="${ROUNDS:-3}"
         WARM=3; JVM_FIRST_WARM=20; RUN=6; PACED=6; BULK=4; CLOSE=3
@@ -99,12 +106,23 @@ measure_keepalive() {
     [[ "${key}" == direct-1 ]] || record "${key}" "${round}" cpu_us_full "$(cpu_us_per_request $((c1 - c0)) "${req}")"
 }
 
-measure_paced() {
-    local key="$1" round="$2" pid="${PID[$1]}" c0 c1 l0="" l1="" logf="${BENCH_TMP}/$1/paced-r$2.log" out
+# Steal time, in clock ticks, of the whole machine so far: how long the hypervisor ran something
+# else while this machine's CPUs had work (field 8 of /proc/stat's "cpu" line).
+machine_steal_ticks() {
+    awk '$1 == "cpu" { print $9; exit }' /proc/stat
+}
+
+# One paced run of KEY in ROUND (attempt ATTEMPT): writes the metrics it measured, as "metric value"
+# lines, to ${BENCH_TMP}/KEY/paced-rROUND-aATTEMPT.vals and prints "steal_ms burst_pct". Returns 1
+# when h2load failed.
+paced_attempt() {
+    local key="$1" round="$2" attempt="$3" pid="${PID[$1]}" c0 c1 l0="" l1="" s0 s1 out
+    local logf="${BENCH_TMP}/$1/paced-r$2.log" vals="${BENCH_TMP}/$1/paced-r$2-a$3.vals"
     c0="$(proc_cpu_ticks "${pid}")"
     [[ "${key}" != fulcrum-* ]] || { thread_cpu_by_name "${pid}" > "${BENCH_TMP}/$1/threads-before"
         l0="$(group_cpu_ticks "${BENCH_TMP}/$1/threads-before" fulcrum-io)"; }
     rm -f "${logf}"
+    s0="$(machine_steal_ticks)"
     # Connections open one per millisecond so their request timers are out of phase; opened at
     # once, they would all send at the same instant, in bursts of PACED_CLIENTS requests. -r
     # excludes -D, so the length is a request count.
@@ -112,30 +130,71 @@ measure_paced() {
         --rps "${PACED_RPS_PER_CLIENT}" -n $((PACED_CLIENTS * PACED_RPS_PER_CLIENT * PACED)) \
         --log-file "${logf}" "http://127.0.0.1:${PORT[$key]}/" 2>&1)" || {
         log "${key}: h2load failed: $(echo "${out}" | tail -1)"
-        return 0
+        return 1
     }
+    s1="$(machine_steal_ticks)"
     c1="$(proc_cpu_ticks "${pid}")"
     [[ -z "${l0}" ]] || { thread_cpu_by_name "${pid}" > "${BENCH_TMP}/$1/threads-after"
         l1="$(group_cpu_ticks "${BENCH_TMP}/$1/threads-after" fulcrum-io)"; }
-    local requests failed p50 p99 p999 burst
+    local requests failed p50 p99 p999 burst steal_ms=$(((s1 - s0) * 1000 / CLK_TCK))
     # "requests=1 ok=1 ..." -> "1 1 ..."; ok and max go to _.
     read -r requests _ failed p50 p99 p999 _ burst < <(python3 "${BENCH_LIB}/latency.py" "${logf}" | sed 's/[a-z0-9_]*=//g')
     # Whether the load was still paced (lib/latency.py): a round whose connections fell into step
     # measured how fast a proxy drains bursts of 100, not its latency at 14,500 req/s.
-    log "${key}: paced round ${round}: p99 ${p99} ms, ${burst} % of requests sent in bursts"
-    record "${key}" "${round}" paced_burst_pct "${burst}"
-    # "finished in 8.10s, 14320.50 req/s, ..." -> the rate actually served
-    record "${key}" "${round}" paced_rps "$(echo "${out}" | sed -n 's/^finished in [0-9.]*s, \([0-9.]*\) req\/s.*/\1/p')"
-    record "${key}" "${round}" paced_p50_ms "${p50}"
-    record "${key}" "${round}" paced_p99_ms "${p99}"
-    record "${key}" "${round}" paced_p999_ms "${p999}"
-    record "${key}" "${round}" errors "${failed}"
-    [[ "${key}" == direct-1 ]] || record "${key}" "${round}" cpu_us_paced "$(cpu_us_per_request $((c1 - c0)) "${requests}")"
-    [[ -z "${l1}" ]] || record "${key}" "${round}" cpu_us_paced_loop "$(cpu_us_per_request $((l1 - l0)) "${requests}")"
+    log "${key}: paced round ${round}, attempt ${attempt}: p99 ${p99} ms, ${burst} % of requests sent in bursts, ${steal_ms} ms stolen"
+    {
+        echo "paced_burst_pct ${burst}"
+        echo "paced_steal_ms ${steal_ms}"
+        # "finished in 8.10s, 14320.50 req/s, ..." -> the rate actually served
+        echo "paced_rps $(echo "${out}" | sed -n 's/^finished in [0-9.]*s, \([0-9.]*\) req\/s.*/\1/p')"
+        echo "paced_p50_ms ${p50}"
+        echo "paced_p99_ms ${p99}"
+        echo "paced_p999_ms ${p999}"
+        echo "errors ${failed}"
+        [[ "${key}" == direct-1 ]] || echo "cpu_us_paced $(cpu_us_per_request $((c1 - c0)) "${requests}")"
+        [[ -z "${l1}" ]] || echo "cpu_us_paced_loop $(cpu_us_per_request $((l1 - l0)) "${requests}")"
+    } >"${vals}"
     # Where the rest of the paced CPU went, by thread: for the log only (jiffies are coarse).
     [[ -z "${l1}" ]] || log "${key}: paced CPU by thread, µs/req: $(thread_cpu_growth \
         "${BENCH_TMP}/$1/threads-before" "${BENCH_TMP}/$1/threads-after" "${requests}")"
-    [[ ${KEEP_TMP} -eq 1 ]] || rm -f "${logf}"
+    [[ ${KEEP_TMP} -eq 1 ]] && mv "${logf}" "${BENCH_TMP}/$1/paced-r$2-a$3.log" || rm -f "${logf}"
+    echo "${steal_ms} ${burst}"
+}
+
+# The paced load of KEY in ROUND. On a shared VM the hypervisor takes the CPUs away for tens of
+# milliseconds at a time (steal), and the load generator's connections can fall into step; either
+# one, not the proxy, then decides the round's p99 (bench/COMPARE.md, "Noise"). An attempt that
+# lost more than PACED_STEAL_MAX_MS to steal or sent more than PACED_BURST_MAX % of its requests in
+# bursts is run again, at most PACED_RETRIES more times per contender over the whole run (the same
+# allowance for every contender). The round keeps its first calm attempt or, when none was, the
+# one least over those limits: chosen by the state of the machine and of the load generator, never
+# by the latency it measured. Every attempt is in the log; the results say which one was kept.
+measure_paced() {
+    local key="$1" round="$2" attempt ran=0 steal burst over best="" best_over="" k v
+    for ((attempt = 1; ; attempt++)); do
+        read -r steal burst < <(paced_attempt "${key}" "${round}" "${attempt}") || break
+        [[ -n "${steal}" ]] || break
+        ran="${attempt}"
+        # How far over the limits, as a fraction of them: at most 1 is calm.
+        over="$(awk -v s="${steal}" -v sm="${PACED_STEAL_MAX_MS}" -v b="${burst}" -v bm="${PACED_BURST_MAX}" \
+            'BEGIN { x = s / (sm > 0 ? sm : 1); y = b / (bm > 0 ? bm : 1); printf "%.4f", (x > y ? x : y) }')"
+        if [[ -z "${best}" ]] || awk -v a="${over}" -v b="${best_over}" 'BEGIN { exit !(a < b) }'; then
+            best="${attempt}" best_over="${over}"
+        fi
+        awk -v o="${over}" 'BEGIN { exit !(o > 1) }' || break
+        if ((${PACED_RETRIES_USED[$key]:-0} >= PACED_RETRIES)); then
+            log "${key}: paced round ${round}: no retries left, keeping attempt ${best}"
+            break
+        fi
+        PACED_RETRIES_USED[$key]=$((${PACED_RETRIES_USED[$key]:-0} + 1))
+        log "${key}: paced round ${round}: again (retry ${PACED_RETRIES_USED[$key]} of ${PACED_RETRIES})"
+    done
+    [[ -n "${best}" ]] || return 0
+    while read -r k v; do
+        record "${key}" "${round}" "${k}" "${v}"
+    done <"${BENCH_TMP}/${key}/paced-r${round}-a${best}.vals"
+    record "${key}" "${round}" paced_attempts "${ran}"
+    record "${key}" "${round}" paced_kept_attempt "${best}"
 }
 
 measure_bulk() {
@@ -281,6 +340,8 @@ write_meta() {
         echo "jvm_flags=${FULCRUM_JVM_FLAGS[*]}"
         echo "connections=${CONNECTIONS}"
         echo "paced=${PACED_CLIENTS} connections x ${PACED_RPS_PER_CLIENT} req/s = $((PACED_CLIENTS * PACED_RPS_PER_CLIENT)) req/s"
+        echo "paced_retries=${PACED_RETRIES}"
+        echo "paced_retry_when=more than ${PACED_STEAL_MAX_MS} ms stolen or more than ${PACED_BURST_MAX} % of requests in bursts"
         echo "idle_target=${IDLE_CONNECTIONS}"
     } >"${META}"
 }

@@ -93,8 +93,10 @@ def table(values, failures, columns):
 
 
 def paced_rounds(values, failures):
-    """Each round's paced p99 beside the share of its requests h2load sent in bursts: a median hides
-    which rounds measured a load whose connections had fallen into step (COMPARE.md, "Noise")."""
+    """Each round's paced p99 beside the share of its requests h2load sent in bursts, the milliseconds
+    the hypervisor stole from the machine during it and, when it took more than one, its attempts: a
+    median hides which rounds measured a load whose connections had fallen into step, or a machine
+    that was not all ours (COMPARE.md, "Noise")."""
     rounds = sorted({int(m.split("@")[1]) for key in ORDER for m in values[key] if m.startswith("paced_p99_ms@")})
     if not rounds:
         return None
@@ -105,13 +107,21 @@ def paced_rounds(values, failures):
         cells = []
         for r in rounds:
             p99 = values[key].get(f"paced_p99_ms@{r}")
-            burst = values[key].get(f"paced_burst_pct@{r}")
             if not p99:
                 cells.append("—")
-            elif burst:
-                cells.append(f"{p99[0]:.2f} ({burst[0]:.1f} %)")
-            else:
-                cells.append(f"{p99[0]:.2f}")
+                continue
+            notes = []
+            burst = values[key].get(f"paced_burst_pct@{r}")
+            if burst:
+                notes.append(f"{burst[0]:.1f} %")
+            steal = values[key].get(f"paced_steal_ms@{r}")
+            if steal:
+                notes.append(f"{steal[0]:.0f} ms stolen")
+            attempts = values[key].get(f"paced_attempts@{r}")
+            kept = values[key].get(f"paced_kept_attempt@{r}")
+            if attempts and kept and attempts[0] > 1:
+                notes.append(f"attempt {kept[0]:.0f} of {attempts[0]:.0f}")
+            cells.append(f"{p99[0]:.2f}" + (f" ({', '.join(notes)})" if notes else ""))
         rows.append(f"| {label(key)} | " + " | ".join(cells) + " |")
     return "\n".join(rows)
 
@@ -165,8 +175,12 @@ def main() -> None:
     by_round = paced_rounds(values, failures)
     if by_round:
         out.append("Paced p99 ms round by round, with the share of the round's requests h2load sent in bursts "
-                   "(20 or more in one 0.2 ms slot): a round with more than a few per cent measured connections "
-                   "that had fallen into step, not a paced load (`bench/COMPARE.md`, \"Noise\").")
+                   "(20 or more in one 0.2 ms slot) and the milliseconds of steal (the hypervisor running something "
+                   "else while this machine's CPUs had work) during it: a round with more than a few per cent in "
+                   "bursts measured connections that had fallen into step, not a paced load, and a round with tens "
+                   "of milliseconds stolen measured the host. compare.sh runs such a round again, at most "
+                   f"{meta.get('paced_retries', '?')} times per contender over the run, and keeps its first calm "
+                   "attempt, or the one least over the limits (`bench/COMPARE.md`, \"Noise\").")
         out.append("")
         out.append(by_round)
         out.append("")
@@ -200,7 +214,7 @@ def main() -> None:
     out.append("## Set-up")
     out.append("")
     for k in ("date", "cpus", "layout", "load_before", "load_after", "durations", "kernel", "nginx", "haproxy",
-              "wrk", "h2load", "java", "fulcrum"):
+              "wrk", "h2load", "java", "fulcrum", "paced_retry_when"):
         if k in meta:
             out.append(f"- {k.replace('_', ' ')}: {meta[k]}")
     out.append(f"- Fulcrum JVM flags: `{meta.get('jvm_flags', '')}`")
