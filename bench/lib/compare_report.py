@@ -178,9 +178,9 @@ def main() -> None:
                    "(20 or more in one 0.2 ms slot) and the milliseconds of steal (the hypervisor running something "
                    "else while this machine's CPUs had work) during it: a round with more than a few per cent in "
                    "bursts measured connections that had fallen into step, not a paced load, and a round with tens "
-                   "of milliseconds stolen measured the host. compare.sh runs such a round again, at most "
-                   f"{meta.get('paced_retries', '?')} times per contender over the run, and keeps its first calm "
-                   "attempt, or the one least over the limits (`bench/COMPARE.md`, \"Noise\").")
+                   "of milliseconds stolen measured the host. compare.sh gives the rounds that were not calm make-up "
+                   f"attempts after the last round (for up to {meta.get('paced_makeup_seconds', '?')} s) and keeps "
+                   "each round's attempt least over the limits (`bench/COMPARE.md`, \"Noise\").")
         out.append("")
         out.append(by_round)
         out.append("")
@@ -214,7 +214,7 @@ def main() -> None:
     out.append("## Set-up")
     out.append("")
     for k in ("date", "cpus", "layout", "load_before", "load_after", "durations", "kernel", "nginx", "haproxy",
-              "wrk", "h2load", "java", "fulcrum", "paced_retry_when"):
+              "wrk", "h2load", "java", "fulcrum", "paced_calm"):
         if k in meta:
             out.append(f"- {k.replace('_', ' ')}: {meta[k]}")
     out.append(f"- Fulcrum JVM flags: `{meta.get('jvm_flags', '')}`")
