@@ -190,24 +190,30 @@ paced_try() {
 
 # Make-up attempts for the paced rounds that were not calm, after the last round, so that they run
 # minutes later than the round, when steal has often passed (retried at once, they mostly landed in
-# the same bad stretch). Each pass gives every contender with such a round one attempt at its
-# worst round, after a keep-alive warm-up as in the rounds; a pass starts only when it can end
+# the same bad stretch). Each pass gives every contender with such a round one attempt at one of
+# them, after a keep-alive warm-up as in the rounds; a pass starts only when it can end
 # within PACED_MAKEUP_SECONDS, so every contender in need gets as many attempts as the others. A
 # round keeps the attempt least over the limits: chosen by the state of the machine and of the
 # load generator, never by the latency it measured.
 paced_makeup() {
-    local deadline=$((SECONDS + PACED_MAKEUP_SECONDS)) pass=0 n="${#CONTENDERS[@]}" i key r worst round
+    local deadline=$((SECONDS + PACED_MAKEUP_SECONDS)) pass=0 n="${#CONTENDERS[@]}" i key r id made worst round tries
     local -a todo
     while true; do
         todo=()
         for ((i = 0; i < n; i++)); do
             key="${CONTENDERS[(i + pass) % n]}"
             [[ -z "${FAILED[${key}]:-}" ]] || continue
-            worst="" round=""
+            # The round over the limits with the fewest attempts so far, the worst of those: the
+            # make-ups spread over a contender's rounds, as the median needs.
+            worst="" round="" tries=""
             for ((r = 1; r <= ROUNDS; r++)); do
-                [[ -n "${PACED_OVER["${key} ${r}"]:-}" ]] || continue
-                if awk -v o="${PACED_OVER["${key} ${r}"]}" -v w="${worst:-1}" 'BEGIN { exit !(o > w) }'; then
-                    worst="${PACED_OVER["${key} ${r}"]}" round="${r}"
+                id="${key} ${r}"
+                [[ -n "${PACED_OVER[$id]:-}" ]] || continue
+                awk -v o="${PACED_OVER[$id]}" 'BEGIN { exit !(o > 1) }' || continue
+                made="${PACED_ATTEMPTS[$id]}"
+                if [[ -z "${round}" ]] || ((made < tries)) || { ((made == tries)) &&
+                    awk -v o="${PACED_OVER[$id]}" -v w="${worst}" 'BEGIN { exit !(o > w) }'; }; then
+                    worst="${PACED_OVER[$id]}" round="${r}" tries="${made}"
                 fi
             done
             [[ -z "${round}" ]] || todo+=("${key} ${round}")
