@@ -9,8 +9,10 @@
 #
 # Every contender forwards to the same three nginx backends; each round runs every contender in
 # turn (the order rotates each round, so slow drift of a shared machine spreads over all of them),
-# and the results are medians with min-max over rounds. Exits 1 when a contender failed to start
-# (its row then says why), after writing the results of the others.
+# and the results are medians with min-max over rounds. Keep-alive, paced and 64 KiB runs that lost
+# more than 40 ms to the hypervisor's steal get make-up attempts after the last round (makeup).
+# Exits 1 when a contender failed to start (its row then says why), after writing the results of
+# the others.
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -30,14 +32,16 @@ CONNECTIONS=64
 PACED_CLIENTS=100
 PACED_RPS_PER_CLIENT=145
 IDLE_CONNECTIONS=5000
-# A paced round is calm when steal took at most this from the machine during it and at most this
-# share of its requests went out in bursts; rounds that were not get make-up attempts after the last
-# round, for up to PACED_MAKEUP_SECONDS in all (--quick: none). See measure_paced.
-PACED_STEAL_MAX_MS=40
+# A keep-alive, paced or 64 KiB run is calm when steal took at most STEAL_MAX_MS from the machine
+# during it (and, paced, at most PACED_BURST_MAX % of its requests went out in bursts); runs that
+# were not get make-up attempts after the last round, for up to MAKEUP_SECONDS in all (--quick:
+# none). See try_run and makeup.
+STEAL_MAX_MS=40
 PACED_BURST_MAX=5
-PACED_MAKEUP_SECONDS=150
-# Per "KEY ROUND": the attempt the round keeps, how far over the calm limits it was, attempts made.
-declare -A PACED_KEPT=() PACED_OVER=() PACED_ATTEMPTS=()
+MAKEUP_SECONDS=200
+# Per "KIND KEY ROUND" (KIND: keepalive, paced or bulk): the attempt the round keeps, how far over
+# the calm limits it was, and the attempts made.
+declare -A KEPT=() OVER=() ATTEMPTS=()
 
 usage() {
     print_usage "${BASH_SOURCE[0]}"
@@ -67,7 +71,7 @@ parse_args() {
     # requests through the hot path before Fulcrum runs compiled code.
     if [[ ${QUICK} -eq 1 ]]; then
         ROUNDS="${ROUNDS:-1}"
-        WARM=2; JVM_FIRST_WARM=10; RUN=3; PACED=3; BULK=2; CLOSE=2; PACED_MAKEUP_SECONDS=0
+        WARM=2; JVM_FIRST_WARM=10; RUN=3; PACED=3; BULK=2; CLOSE=2; MAKEUP_SECONDS=0
     else
         ROUNDS="${ROUNDS:-3}"
         WARM=3; JVM_FIRST_WARM=20; RUN=6; PACED=6; BULK=4; CLOSE=3
@@ -96,15 +100,28 @@ wrk_run() {
 }
 
 measure_keepalive() {
-    local key="$1" round="$2" pid="${PID[$1]}" c0 c1 req bytes dur err p50 p99
+    try_run keepalive "$1" "$2"
+}
+
+# One keep-alive run of KEY in ROUND (attempt ATTEMPT): writes its figures, as "metric value" lines,
+# to ${BENCH_TMP}/KEY/keepalive-rROUND-aATTEMPT.vals and prints "steal_ms 0".
+keepalive_attempt() {
+    local key="$1" round="$2" attempt="$3" pid="${PID[$1]}" c0 c1 s0 s1 req bytes dur err p50 p99
+    s0="$(machine_steal_ticks)"
     c0="$(proc_cpu_ticks "${pid}")"
-    read -r req bytes dur err p50 p99 < <(wrk_run "${key}" "${RUN}" /) || { log "${key}: wrk failed"; return 0; }
+    read -r req bytes dur err p50 p99 < <(wrk_run "${key}" "${RUN}" /) || { log "${key}: wrk failed"; return 1; }
     c1="$(proc_cpu_ticks "${pid}")"
-    record "${key}" "${round}" rps "$(awk -v n="${req}" -v d="${dur}" 'BEGIN { printf "%.0f", n / (d / 1e6) }')"
-    record "${key}" "${round}" wrk_p50_ms "$(awk -v v="${p50}" 'BEGIN { printf "%.3f", v / 1000 }')"
-    record "${key}" "${round}" wrk_p99_ms "$(awk -v v="${p99}" 'BEGIN { printf "%.3f", v / 1000 }')"
-    record "${key}" "${round}" errors "${err}"
-    [[ "${key}" == direct-1 ]] || record "${key}" "${round}" cpu_us_full "$(cpu_us_per_request $((c1 - c0)) "${req}")"
+    s1="$(machine_steal_ticks)"
+    {
+        echo "rps $(awk -v n="${req}" -v d="${dur}" 'BEGIN { printf "%.0f", n / (d / 1e6) }')"
+        echo "wrk_p50_ms $(awk -v v="${p50}" 'BEGIN { printf "%.3f", v / 1000 }')"
+        echo "wrk_p99_ms $(awk -v v="${p99}" 'BEGIN { printf "%.3f", v / 1000 }')"
+        echo "errors ${err}"
+        echo "keepalive_steal_ms $(((s1 - s0) * 1000 / CLK_TCK))"
+        [[ "${key}" == direct-1 ]] || echo "cpu_us_full $(cpu_us_per_request $((c1 - c0)) "${req}")"
+    } >"${BENCH_TMP}/${key}/keepalive-r${round}-a${attempt}.vals"
+    log "${key}: keep-alive round ${round}, attempt ${attempt}: ${req} requests, $(((s1 - s0) * 1000 / CLK_TCK)) ms stolen"
+    echo "$(((s1 - s0) * 1000 / CLK_TCK)) 0"
 }
 
 # Steal time, in clock ticks, of the whole machine so far: how long the hypervisor ran something
@@ -162,93 +179,115 @@ paced_attempt() {
     echo "${steal_ms} ${burst}"
 }
 
-# The paced load of KEY in ROUND: one attempt now; its figures are recorded at the end of the run
-# (record_paced), from this attempt or a calmer make-up one. On a shared VM the hypervisor takes
-# the CPUs away for tens of milliseconds at a time (steal), for minutes on end in a bad hour, and the
-# load generator's connections can fall into step; either one, not the proxy, then decides the
-# round's p99 (bench/COMPARE.md, "Noise").
+# The paced load of KEY in ROUND.
 measure_paced() {
-    paced_try "$1" "$2"
+    try_run paced "$1" "$2"
 }
 
-# One more paced attempt of KEY for ROUND; the round keeps it if it is the least over the calm
-# limits so far. Returns 1 when h2load failed.
-paced_try() {
-    local key="$1" round="$2" id="$1 $2" attempt steal burst over
-    attempt=$((${PACED_ATTEMPTS[$id]:-0} + 1))
-    read -r steal burst < <(paced_attempt "${key}" "${round}" "${attempt}") || return 1
+# One more attempt at the KIND run (keepalive, paced or bulk) of KEY for ROUND; the round keeps it if
+# it is the least over the calm limits so far. Its figures are recorded at the end of the run
+# (record_kept). On a shared VM the hypervisor takes the CPUs away for tens of milliseconds at a
+# time (steal), for minutes on end in a bad hour, and the paced load's connections can fall into
+# step; either one, not the proxy, then decides a round's figures (bench/COMPARE.md, "Noise").
+# Returns 1 when the load generator failed.
+try_run() {
+    local kind="$1" key="$2" round="$3" id="$1 $2 $3" attempt steal burst over
+    attempt=$((${ATTEMPTS[$id]:-0} + 1))
+    read -r steal burst < <("${kind}_attempt" "${key}" "${round}" "${attempt}") || return 1
     [[ -n "${steal}" ]] || return 1
-    PACED_ATTEMPTS[$id]="${attempt}"
+    ATTEMPTS[$id]="${attempt}"
     # How far over the limits, as a fraction of them: at most 1 is calm.
-    over="$(awk -v s="${steal}" -v sm="${PACED_STEAL_MAX_MS}" -v b="${burst}" -v bm="${PACED_BURST_MAX}" \
+    over="$(awk -v s="${steal}" -v sm="${STEAL_MAX_MS}" -v b="${burst}" -v bm="${PACED_BURST_MAX}" \
         'BEGIN { x = s / (sm > 0 ? sm : 1); y = b / (bm > 0 ? bm : 1); printf "%.4f", (x > y ? x : y) }')"
-    if [[ -z "${PACED_KEPT[$id]:-}" ]] || awk -v a="${over}" -v b="${PACED_OVER[$id]}" 'BEGIN { exit !(a < b) }'; then
-        PACED_KEPT[$id]="${attempt}"
-        PACED_OVER[$id]="${over}"
+    if [[ -z "${KEPT[$id]:-}" ]] || awk -v a="${over}" -v b="${OVER[$id]}" 'BEGIN { exit !(a < b) }'; then
+        KEPT[$id]="${attempt}"
+        OVER[$id]="${over}"
     fi
 }
 
-# Make-up attempts for the paced rounds that were not calm, after the last round, so that they run
-# minutes later than the round, when steal has often passed (retried at once, they mostly landed in
-# the same bad stretch). Each pass gives every contender with such a round one attempt at one of
-# them, after a keep-alive warm-up as in the rounds; a pass starts only when it can end
-# within PACED_MAKEUP_SECONDS, so every contender in need gets as many attempts as the others. A
-# round keeps the attempt least over the limits: chosen by the state of the machine and of the
-# load generator, never by the latency it measured.
-paced_makeup() {
-    local deadline=$((SECONDS + PACED_MAKEUP_SECONDS)) pass=0 n="${#CONTENDERS[@]}" i key r id made worst round tries
+# Make-up attempts for the runs that were not calm, after the last round, so that they come
+# minutes later, when steal has often passed (retried at once, they mostly landed in the same bad
+# stretch). Each pass gives every contender with such a run one attempt at one of them — the one
+# with the fewest attempts so far, the worst of those, so that they spread over its rounds as the
+# medians need — after a keep-alive warm-up as in the rounds. A pass starts only when it can end
+# within MAKEUP_SECONDS, so every contender in need gets as many attempts as the others. A round
+# keeps the attempt least over the limits: chosen by the state of the machine and of the load
+# generator, never by the figure it measured.
+makeup() {
+    local deadline=$((SECONDS + MAKEUP_SECONDS)) pass=0 n="${#CONTENDERS[@]}" i key kind r id made worst pick tries
+    local need secs
     local -a todo
     while true; do
-        todo=()
+        todo=() need=0
         for ((i = 0; i < n; i++)); do
             key="${CONTENDERS[(i + pass) % n]}"
             [[ -z "${FAILED[${key}]:-}" ]] || continue
-            # The round over the limits with the fewest attempts so far, the worst of those: the
-            # make-ups spread over a contender's rounds, as the median needs.
-            worst="" round="" tries=""
-            for ((r = 1; r <= ROUNDS; r++)); do
-                id="${key} ${r}"
-                [[ -n "${PACED_OVER[$id]:-}" ]] || continue
-                awk -v o="${PACED_OVER[$id]}" 'BEGIN { exit !(o > 1) }' || continue
-                made="${PACED_ATTEMPTS[$id]}"
-                if [[ -z "${round}" ]] || ((made < tries)) || { ((made == tries)) &&
-                    awk -v o="${PACED_OVER[$id]}" -v w="${worst}" 'BEGIN { exit !(o > w) }'; }; then
-                    worst="${PACED_OVER[$id]}" round="${r}" tries="${made}"
-                fi
+            worst="" pick="" tries=""
+            for kind in keepalive paced bulk; do
+                for ((r = 1; r <= ROUNDS; r++)); do
+                    id="${kind} ${key} ${r}"
+                    [[ -n "${OVER[$id]:-}" ]] || continue
+                    awk -v o="${OVER[$id]}" 'BEGIN { exit !(o > 1) }' || continue
+                    made="${ATTEMPTS[$id]}"
+                    if [[ -z "${pick}" ]] || ((made < tries)) || { ((made == tries)) &&
+                        awk -v o="${OVER[$id]}" -v w="${worst}" 'BEGIN { exit !(o > w) }'; }; then
+                        worst="${OVER[$id]}" pick="${id}" tries="${made}"
+                    fi
+                done
             done
-            [[ -z "${round}" ]] || todo+=("${key} ${round}")
+            [[ -z "${pick}" ]] || todo+=("${pick}")
         done
         ((${#todo[@]} > 0)) || break
-        # An attempt: the warm-up, the paced run, and about 2 s of reading the log.
-        ((SECONDS + ${#todo[@]} * (WARM + PACED + 2) <= deadline)) || break
+        # An attempt: the warm-up, the run, and about 2 s of starting and reading it.
+        for id in "${todo[@]}"; do
+            case "${id%% *}" in
+                keepalive) secs="${RUN}" ;;
+                paced) secs="${PACED}" ;;
+                *) secs="${BULK}" ;;
+            esac
+            need=$((need + WARM + secs + 2))
+        done
+        ((SECONDS + need <= deadline)) || break
         pass=$((pass + 1))
-        log "make-up pass ${pass}: ${todo[*]}"
-        for i in "${todo[@]}"; do
-            key="${i% *}" round="${i#* }"
+        log "make-up pass ${pass}: $(printf '[%s] ' "${todo[@]}")"
+        for id in "${todo[@]}"; do
+            read -r kind key r <<<"${id}"
             pinned "${LOAD_CPUS}" wrk -t1 -c"${CONNECTIONS}" -d"${WARM}s" "http://127.0.0.1:${PORT[$key]}/" >/dev/null
-            paced_try "${key}" "${round}" || true
+            try_run "${kind}" "${key}" "${r}" || true
         done
     done
 }
 
-# Records every paced round's kept attempt.
-record_paced() {
-    local id key round k v
-    for id in "${!PACED_KEPT[@]}"; do
-        key="${id% *}" round="${id#* }"
+# Records the attempt every keep-alive, paced and 64 KiB round kept.
+record_kept() {
+    local id kind key round k v
+    for id in "${!KEPT[@]}"; do
+        read -r kind key round <<<"${id}"
         while read -r k v; do
             record "${key}" "${round}" "${k}" "${v}"
-        done <"${BENCH_TMP}/${key}/paced-r${round}-a${PACED_KEPT[$id]}.vals"
-        record "${key}" "${round}" paced_attempts "${PACED_ATTEMPTS[$id]}"
-        record "${key}" "${round}" paced_kept_attempt "${PACED_KEPT[$id]}"
+        done <"${BENCH_TMP}/${key}/${kind}-r${round}-a${KEPT[$id]}.vals"
+        record "${key}" "${round}" "${kind}_attempts" "${ATTEMPTS[$id]}"
+        record "${key}" "${round}" "${kind}_kept_attempt" "${KEPT[$id]}"
     done
 }
 
 measure_bulk() {
-    local key="$1" round="$2" req bytes dur err p50 p99
-    read -r req bytes dur err p50 p99 < <(wrk_run "${key}" "${BULK}" /64k) || { log "${key}: wrk failed"; return 0; }
-    record "${key}" "${round}" mb_per_s_64k "$(awk -v b="${bytes}" -v d="${dur}" 'BEGIN { printf "%.1f", b / 1e6 / (d / 1e6) }')"
-    record "${key}" "${round}" errors "${err}"
+    try_run bulk "$1" "$2"
+}
+
+# One 64 KiB run of KEY in ROUND (attempt ATTEMPT), as keepalive_attempt.
+bulk_attempt() {
+    local key="$1" round="$2" attempt="$3" s0 s1 req bytes dur err p50 p99
+    s0="$(machine_steal_ticks)"
+    read -r req bytes dur err p50 p99 < <(wrk_run "${key}" "${BULK}" /64k) || { log "${key}: wrk failed"; return 1; }
+    s1="$(machine_steal_ticks)"
+    {
+        echo "mb_per_s_64k $(awk -v b="${bytes}" -v d="${dur}" 'BEGIN { printf "%.1f", b / 1e6 / (d / 1e6) }')"
+        echo "errors ${err}"
+        echo "bulk_steal_ms $(((s1 - s0) * 1000 / CLK_TCK))"
+    } >"${BENCH_TMP}/${key}/bulk-r${round}-a${attempt}.vals"
+    log "${key}: 64 KiB round ${round}, attempt ${attempt}: $(awk -v b="${bytes}" -v d="${dur}" 'BEGIN { printf "%.0f", b / 1e6 / (d / 1e6) }') MB/s, $(((s1 - s0) * 1000 / CLK_TCK)) ms stolen"
+    echo "$(((s1 - s0) * 1000 / CLK_TCK)) 0"
 }
 
 measure_close() {
@@ -387,8 +426,8 @@ write_meta() {
         echo "jvm_flags=${FULCRUM_JVM_FLAGS[*]}"
         echo "connections=${CONNECTIONS}"
         echo "paced=${PACED_CLIENTS} connections x ${PACED_RPS_PER_CLIENT} req/s = $((PACED_CLIENTS * PACED_RPS_PER_CLIENT)) req/s"
-        echo "paced_makeup_seconds=${PACED_MAKEUP_SECONDS}"
-        echo "paced_calm=at most ${PACED_STEAL_MAX_MS} ms stolen and at most ${PACED_BURST_MAX} % of requests in bursts; make-up attempts for the others for up to ${PACED_MAKEUP_SECONDS} s after the last round"
+        echo "makeup_seconds=${MAKEUP_SECONDS}"
+        echo "calm=keep-alive, paced and 64 KiB runs with at most ${STEAL_MAX_MS} ms stolen (paced: and at most ${PACED_BURST_MAX} % of requests in bursts); make-up attempts for the others for up to ${MAKEUP_SECONDS} s after the last round"
         echo "idle_target=${IDLE_CONNECTIONS}"
     } >"${META}"
 }
@@ -414,8 +453,8 @@ main() {
             measure_contender "${key}" "${round}"
         done
     done
-    paced_makeup
-    record_paced
+    makeup
+    record_kept
     echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >>"${META}"
     mkdir -p "$(dirname "${OUT}")"
     python3 "${BENCH_LIB}/compare_report.py" "${RAW}" "${FAILURES}" "${META}" "${OUT}"

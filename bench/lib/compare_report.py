@@ -92,36 +92,36 @@ def table(values, failures, columns):
     return "\n".join(rows)
 
 
-def paced_rounds(values, failures):
-    """Each round's paced p99 beside the share of its requests h2load sent in bursts, the milliseconds
-    the hypervisor stole from the machine during it and, when it took more than one, its attempts: a
-    median hides which rounds measured a load whose connections had fallen into step, or a machine
-    that was not all ours (COMPARE.md, "Noise")."""
-    rounds = sorted({int(m.split("@")[1]) for key in ORDER for m in values[key] if m.startswith("paced_p99_ms@")})
+def by_round(values, failures, metric, decimals, kind):
+    """Each round's figure beside the milliseconds the hypervisor stole from the machine during its
+    run, which attempt the round kept when it took more than one and, for the paced load, the share
+    of its requests h2load sent in bursts: a median hides which rounds measured a machine that was
+    not all ours, or a load whose connections had fallen into step (COMPARE.md, "Noise")."""
+    rounds = sorted({int(m.split("@")[1]) for key in ORDER for m in values[key] if m.startswith(f"{metric}@")})
     if not rounds:
         return None
     rows = ["| contender | " + " | ".join(f"round {r}" for r in rounds) + " |", "|---|" + "---:|" * len(rounds)]
     for key in ORDER:
-        if key in failures or not any(f"paced_p99_ms@{r}" in values[key] for r in rounds):
+        if key in failures or not any(f"{metric}@{r}" in values[key] for r in rounds):
             continue
         cells = []
         for r in rounds:
-            p99 = values[key].get(f"paced_p99_ms@{r}")
-            if not p99:
+            value = values[key].get(f"{metric}@{r}")
+            if not value:
                 cells.append("—")
                 continue
             notes = []
-            burst = values[key].get(f"paced_burst_pct@{r}")
+            burst = values[key].get(f"paced_burst_pct@{r}") if kind == "paced" else None
             if burst:
                 notes.append(f"{burst[0]:.1f} %")
-            steal = values[key].get(f"paced_steal_ms@{r}")
+            steal = values[key].get(f"{kind}_steal_ms@{r}")
             if steal:
                 notes.append(f"{steal[0]:.0f} ms stolen")
-            attempts = values[key].get(f"paced_attempts@{r}")
-            kept = values[key].get(f"paced_kept_attempt@{r}")
+            attempts = values[key].get(f"{kind}_attempts@{r}")
+            kept = values[key].get(f"{kind}_kept_attempt@{r}")
             if attempts and kept and attempts[0] > 1:
                 notes.append(f"attempt {kept[0]:.0f} of {attempts[0]:.0f}")
-            cells.append(f"{p99[0]:.2f}" + (f" ({', '.join(notes)})" if notes else ""))
+            cells.append(f"{value[0]:,.{decimals}f}" + (f" ({', '.join(notes)})" if notes else ""))
         rows.append(f"| {label(key)} | " + " | ".join(cells) + " |")
     return "\n".join(rows)
 
@@ -172,18 +172,28 @@ def main() -> None:
                "not corrected for coordinated omission. paced: `h2load --h1` at "
                f"{meta.get('paced')}, exact per-request latencies from its `--log-file` (nearest rank).")
     out.append("")
-    by_round = paced_rounds(values, failures)
-    if by_round:
-        out.append("Paced p99 ms round by round, with the share of the round's requests h2load sent in bursts "
-                   "(20 or more in one 0.2 ms slot) and the milliseconds of steal (the hypervisor running something "
-                   "else while this machine's CPUs had work) during it: a round with more than a few per cent in "
-                   "bursts measured connections that had fallen into step, not a paced load, and a round with tens "
-                   "of milliseconds stolen measured the host. compare.sh gives the rounds that were not calm make-up "
-                   f"attempts after the last round (for up to {meta.get('paced_makeup_seconds', '?')} s) and keeps "
-                   "each round's attempt least over the limits (`bench/COMPARE.md`, \"Noise\").")
+    paced = by_round(values, failures, "paced_p99_ms", 2, "paced")
+    if paced:
+        out.append("Round by round, with the milliseconds of steal (the hypervisor running something else while "
+                   "this machine's CPUs had work) during each kept run: a run with tens of milliseconds stolen "
+                   "measured the host as much as the proxy. compare.sh gives the runs that were not calm make-up "
+                   f"attempts after the last round (for up to {meta.get('makeup_seconds', '?')} s) and each round "
+                   "keeps its attempt least over the limits (`bench/COMPARE.md`, \"Noise\").")
         out.append("")
-        out.append(by_round)
+        out.append("Paced p99 ms, with the share of the round's requests h2load sent in bursts (20 or more in one "
+                   "0.2 ms slot; more than a few per cent means its connections had fallen into step, not a "
+                   "paced load):")
         out.append("")
+        out.append(paced)
+        out.append("")
+    for metric, decimals, kind, title in (("rps", 0, "keepalive", "Keep-alive req/s:"),
+                                          ("mb_per_s_64k", 0, "bulk", "MB/s /64k:")):
+        table_ = by_round(values, failures, metric, decimals, kind)
+        if table_:
+            out.append(title)
+            out.append("")
+            out.append(table_)
+            out.append("")
     out.append("## Cost (the proxy process alone)")
     out.append("")
     out.append(table(values, failures, COST))
@@ -214,7 +224,7 @@ def main() -> None:
     out.append("## Set-up")
     out.append("")
     for k in ("date", "cpus", "layout", "load_before", "load_after", "durations", "kernel", "nginx", "haproxy",
-              "wrk", "h2load", "java", "fulcrum", "paced_calm"):
+              "wrk", "h2load", "java", "fulcrum", "calm"):
         if k in meta:
             out.append(f"- {k.replace('_', ' ')}: {meta[k]}")
     out.append(f"- Fulcrum JVM flags: `{meta.get('jvm_flags', '')}`")
