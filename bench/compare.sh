@@ -99,6 +99,7 @@ wrk_run() {
     echo "${line}" | sed -e 's/^WRK_SUMMARY //' -e 's/[a-z0-9_]*=//g'
 }
 
+# The small answer at full speed over keep-alive connections, KEY in ROUND.
 measure_keepalive() {
     try_run keepalive "$1" "$2"
 }
@@ -112,22 +113,17 @@ keepalive_attempt() {
     read -r req bytes dur err p50 p99 < <(wrk_run "${key}" "${RUN}" /) || { log "${key}: wrk failed"; return 1; }
     c1="$(proc_cpu_ticks "${pid}")"
     s1="$(machine_steal_ticks)"
+    local stolen=$(((s1 - s0) * 1000 / CLK_TCK))
     {
         echo "rps $(awk -v n="${req}" -v d="${dur}" 'BEGIN { printf "%.0f", n / (d / 1e6) }')"
         echo "wrk_p50_ms $(awk -v v="${p50}" 'BEGIN { printf "%.3f", v / 1000 }')"
         echo "wrk_p99_ms $(awk -v v="${p99}" 'BEGIN { printf "%.3f", v / 1000 }')"
         echo "errors ${err}"
-        echo "keepalive_steal_ms $(((s1 - s0) * 1000 / CLK_TCK))"
+        echo "keepalive_steal_ms ${stolen}"
         [[ "${key}" == direct-1 ]] || echo "cpu_us_full $(cpu_us_per_request $((c1 - c0)) "${req}")"
     } >"${BENCH_TMP}/${key}/keepalive-r${round}-a${attempt}.vals"
-    log "${key}: keep-alive round ${round}, attempt ${attempt}: ${req} requests, $(((s1 - s0) * 1000 / CLK_TCK)) ms stolen"
-    echo "$(((s1 - s0) * 1000 / CLK_TCK)) 0"
-}
-
-# Steal time, in clock ticks, of the whole machine so far: how long the hypervisor ran something
-# else while this machine's CPUs had work (field 8 of /proc/stat's "cpu" line).
-machine_steal_ticks() {
-    awk '$1 == "cpu" { print $9; exit }' /proc/stat
+    log "${key}: keep-alive round ${round}, attempt ${attempt}: ${req} requests, ${stolen} ms stolen"
+    echo "${stolen} 0"
 }
 
 # One paced run of KEY in ROUND (attempt ATTEMPT): writes the metrics it measured, as "metric value"
@@ -182,6 +178,34 @@ paced_attempt() {
 # The paced load of KEY in ROUND.
 measure_paced() {
     try_run paced "$1" "$2"
+}
+
+# The 64 KiB answer at full speed, KEY in ROUND.
+measure_bulk() {
+    try_run bulk "$1" "$2"
+}
+
+# One 64 KiB run of KEY in ROUND (attempt ATTEMPT), as keepalive_attempt.
+bulk_attempt() {
+    local key="$1" round="$2" attempt="$3" s0 s1 req bytes dur err p50 p99
+    s0="$(machine_steal_ticks)"
+    read -r req bytes dur err p50 p99 < <(wrk_run "${key}" "${BULK}" /64k) || { log "${key}: wrk failed"; return 1; }
+    s1="$(machine_steal_ticks)"
+    local stolen=$(((s1 - s0) * 1000 / CLK_TCK)) mbps
+    mbps="$(awk -v b="${bytes}" -v d="${dur}" 'BEGIN { printf "%.1f", b / 1e6 / (d / 1e6) }')"
+    {
+        echo "mb_per_s_64k ${mbps}"
+        echo "errors ${err}"
+        echo "bulk_steal_ms ${stolen}"
+    } >"${BENCH_TMP}/${key}/bulk-r${round}-a${attempt}.vals"
+    log "${key}: 64 KiB round ${round}, attempt ${attempt}: ${mbps} MB/s, ${stolen} ms stolen"
+    echo "${stolen} 0"
+}
+
+# Steal time, in clock ticks, of the whole machine so far: how long the hypervisor ran something
+# else while this machine's CPUs had work (field 8 of /proc/stat's "cpu" line).
+machine_steal_ticks() {
+    awk '$1 == "cpu" { print $9; exit }' /proc/stat
 }
 
 # One more attempt at the KIND run (keepalive, paced or bulk) of KEY for ROUND; the round keeps it if
@@ -269,25 +293,6 @@ record_kept() {
         record "${key}" "${round}" "${kind}_attempts" "${ATTEMPTS[$id]}"
         record "${key}" "${round}" "${kind}_kept_attempt" "${KEPT[$id]}"
     done
-}
-
-measure_bulk() {
-    try_run bulk "$1" "$2"
-}
-
-# One 64 KiB run of KEY in ROUND (attempt ATTEMPT), as keepalive_attempt.
-bulk_attempt() {
-    local key="$1" round="$2" attempt="$3" s0 s1 req bytes dur err p50 p99
-    s0="$(machine_steal_ticks)"
-    read -r req bytes dur err p50 p99 < <(wrk_run "${key}" "${BULK}" /64k) || { log "${key}: wrk failed"; return 1; }
-    s1="$(machine_steal_ticks)"
-    {
-        echo "mb_per_s_64k $(awk -v b="${bytes}" -v d="${dur}" 'BEGIN { printf "%.1f", b / 1e6 / (d / 1e6) }')"
-        echo "errors ${err}"
-        echo "bulk_steal_ms $(((s1 - s0) * 1000 / CLK_TCK))"
-    } >"${BENCH_TMP}/${key}/bulk-r${round}-a${attempt}.vals"
-    log "${key}: 64 KiB round ${round}, attempt ${attempt}: $(awk -v b="${bytes}" -v d="${dur}" 'BEGIN { printf "%.0f", b / 1e6 / (d / 1e6) }') MB/s, $(((s1 - s0) * 1000 / CLK_TCK)) ms stolen"
-    echo "$(((s1 - s0) * 1000 / CLK_TCK)) 0"
 }
 
 measure_close() {
