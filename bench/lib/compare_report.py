@@ -188,11 +188,11 @@ def main() -> None:
         out.append("")
     for metric, decimals, kind, title in (("rps", 0, "keepalive", "Keep-alive req/s:"),
                                           ("mb_per_s_64k", 0, "bulk", "MB/s /64k:")):
-        table_ = by_round(values, failures, metric, decimals, kind)
-        if table_:
+        rounds_table = by_round(values, failures, metric, decimals, kind)
+        if rounds_table:
             out.append(title)
             out.append("")
-            out.append(table_)
+            out.append(rounds_table)
             out.append("")
     out.append("## Cost (the proxy process alone)")
     out.append("")
