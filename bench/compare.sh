@@ -220,6 +220,9 @@ try_run() {
     read -r steal burst < <("${kind}_attempt" "${key}" "${round}" "${attempt}") || return 1
     [[ -n "${steal}" ]] || return 1
     ATTEMPTS[$id]="${attempt}"
+    # Failed requests count whichever attempt the round keeps: a make-up must not hide them.
+    record "${key}" "${round}" errors \
+        "$(awk '$1 == "errors" { print $2 }' "${BENCH_TMP}/${key}/${kind}-r${round}-a${attempt}.vals")"
     # How far over the limits, as a fraction of them: at most 1 is calm.
     over="$(awk -v s="${steal}" -v sm="${STEAL_MAX_MS}" -v b="${burst}" -v bm="${PACED_BURST_MAX}" \
         'BEGIN { x = s / (sm > 0 ? sm : 1); y = b / (bm > 0 ? bm : 1); printf "%.4f", (x > y ? x : y) }')"
@@ -288,7 +291,8 @@ record_kept() {
     for id in "${!KEPT[@]}"; do
         read -r kind key round <<<"${id}"
         while read -r k v; do
-            record "${key}" "${round}" "${k}" "${v}"
+            # errors: recorded for every attempt as it ran (try_run)
+            [[ "${k}" == errors ]] || record "${key}" "${round}" "${k}" "${v}"
         done <"${BENCH_TMP}/${key}/${kind}-r${round}-a${KEPT[$id]}.vals"
         record "${key}" "${round}" "${kind}_attempts" "${ATTEMPTS[$id]}"
         record "${key}" "${round}" "${kind}_kept_attempt" "${KEPT[$id]}"
