@@ -279,8 +279,10 @@ makeup() {
         log "make-up pass ${pass}: $(printf '[%s] ' "${todo[@]}")"
         for id in "${todo[@]}"; do
             read -r kind key r <<<"${id}"
+            unpark "${key}"
             pinned "${LOAD_CPUS}" wrk -t1 -c"${CONNECTIONS}" -d"${WARM}s" "http://127.0.0.1:${PORT[$key]}/" >/dev/null
             try_run "${kind}" "${key}" "${r}" || true
+            park "${key}"
         done
     done
 }
@@ -389,6 +391,7 @@ measure_contender() {
         return 0
     fi
     log "round ${round}/${ROUNDS}: ${key} (warm-up ${warm}s)"
+    unpark "${key}"
     pinned "${LOAD_CPUS}" wrk -t1 -c"${CONNECTIONS}" -d"${warm}s" "http://127.0.0.1:${PORT[$key]}/" >/dev/null
     if [[ "${key}" == fulcrum-* && "${round}" -eq 1 ]]; then
         # The JIT compiles each load shape's code (paced sleeps and wake-ups, 64 KiB reads, accepts and
@@ -414,6 +417,7 @@ measure_contender() {
     if [[ "${key}" != direct-1 && "${round}" -eq "${ROUNDS}" ]]; then
         measure_memory "${key}" "${round}"
     fi
+    park "${key}"
 }
 
 write_meta() {
@@ -453,6 +457,10 @@ main() {
     local key round i n="${#CONTENDERS[@]}"
     for key in "${CONTENDERS[@]}"; do
         [[ "${key}" == direct-1 ]] || start_contender "${key}"
+    done
+    # Started on their own CPUs (so each sizes its threads for them), then parked until their turn.
+    for key in "${CONTENDERS[@]}"; do
+        park "${key}"
     done
     for ((round = 1; round <= ROUNDS; round++)); do
         for ((i = 0; i < n; i++)); do

@@ -135,22 +135,25 @@ warm_up() {
     for key in "${CONTENDERS[@]}"; do
         [[ "${key}" == fulcrum* && -z "${FAILED[${key}]:-}" ]] || continue
         log "${key}: JVM warm-up"
+        unpark "${key}"
         pinned "${LOAD_CPUS}" wrk -t1 -c"${CONNECTIONS}" -d20s "http://127.0.0.1:${PORT[$key]}/" >/dev/null
         paced_load "${key}" >/dev/null || true
         paced_load "${key}" >/dev/null || true
+        park "${key}"
     done
 }
 
 measure() {
     local key="$1" round="$2" pid="${PID[$1]}" u0 s0 u1 s1 lu0=0 ls0=0 lu1=0 ls1=0 out requests user sys
     local loop="" threads=""
+    unpark "${key}"
     pinned "${LOAD_CPUS}" wrk -t1 -c"${CONNECTIONS}" -d3s "http://127.0.0.1:${PORT[$key]}/" >/dev/null
     if [[ "${key}" == fulcrum* ]]; then
         thread_cpu_by_name "${pid}" >"${BENCH_TMP}/${key}/threads-before"
         read -r lu0 ls0 < <(loop_user_sys_ticks "${pid}")
     fi
     read -r u0 s0 < <(user_sys_ticks "${pid}")
-    out="$(paced_load "${key}")" || { log "${key}: h2load failed: $(echo "${out}" | tail -1)"; return 0; }
+    out="$(paced_load "${key}")" || { park "${key}"; log "${key}: h2load failed: $(echo "${out}" | tail -1)"; return 0; }
     read -r u1 s1 < <(user_sys_ticks "${pid}")
     # "requests: 87000 total, 87000 started, 87000 done, 87000 succeeded, 0 failed, ..."
     requests="$(echo "${out}" | sed -n 's/^requests: .* \([0-9]*\) succeeded.*/\1/p')"
@@ -164,6 +167,7 @@ measure() {
         threads="; event loop user/sys ${loop}; by thread: $(thread_cpu_growth "${BENCH_TMP}/${key}/threads-before" \
             "${BENCH_TMP}/${key}/threads-after" "${requests}")"
     fi
+    park "${key}"
     printf '%s\t%s\t%s\t%s\t%s\n' "${key}" "${round}" "${user}" "${sys}" "${loop/ /$'\t'}" >>"${RAW}"
     log "round ${round}: ${key}: user ${user} sys ${sys} µs/req (${requests} requests)${threads}"
 }
@@ -201,6 +205,9 @@ main() {
     local key round i n="${#CONTENDERS[@]}"
     for key in "${CONTENDERS[@]}"; do
         start_contender "${key}"
+    done
+    for key in "${CONTENDERS[@]}"; do
+        park "${key}"
     done
     warm_up
     for ((round = 1; round <= ROUNDS; round++)); do

@@ -85,3 +85,43 @@ cpu_us_per_request() {
     awk -v t="$1" -v n="$2" -v hz="${CLK_TCK}" 'BEGIN { if (n > 0) printf "%.2f", t * 1e6 / hz / n; else print "nan" }'
 }
 
+
+# A contender waiting for its turn is parked on the load generator's CPUs, and moved to its own
+# CPUs only for its turn: the proxy being measured is then the only process on its core. Without
+# this, every idle contender shared the measured proxy's core: the other one-thread proxies pinned
+# there, and the unpinned two-thread ones wherever the scheduler put them. An idle JVM still wakes
+# (its health probes, GC and JIT threads, timers), and each wake-up on the measured proxy's core
+# delays that proxy's next read; idle nginx and HAProxy wake too, less often.
+
+# contender_pids PID — PID and all its descendants (nginx's workers, under its master).
+contender_pids() {
+    local pid="$1" child
+    echo "${pid}"
+    for child in $(pgrep -P "${pid}" 2>/dev/null); do
+        contender_pids "${child}"
+    done
+}
+
+# move_contender KEY CPUS — sets the CPUs of every thread of KEY's processes ("" = all CPUs).
+move_contender() {
+    local key="$1" cpus="$2" p
+    [[ -n "${cpus}" ]] || cpus="0-$((CPU_COUNT - 1))"
+    for p in $(contender_pids "${PID[$key]}"); do
+        taskset -a -p -c "${cpus}" "${p}" >/dev/null 2>&1 || true
+    done
+}
+
+# park KEY — moves KEY to the load generator's CPUs until its next turn. The backends (direct-1)
+# live there already; with one CPU there is nowhere else to go.
+park() {
+    local key="$1"
+    [[ "${key}" != direct-1 && -n "${LOAD_CPUS}" && -n "${PID[$key]:-}" ]] || return 0
+    move_contender "${key}" "${LOAD_CPUS}"
+}
+
+# unpark KEY — gives KEY back the CPUs it started on, for its turn.
+unpark() {
+    local key="$1"
+    [[ "${key}" != direct-1 && -n "${LOAD_CPUS}" && -n "${PID[$key]:-}" ]] || return 0
+    move_contender "${key}" "$(proxy_cpus "${key##*-}")"
+}
