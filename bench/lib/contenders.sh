@@ -93,20 +93,12 @@ cpu_us_per_request() {
 # (its health probes, GC and JIT threads, timers), and each wake-up on the measured proxy's core
 # delays that proxy's next read; idle nginx and HAProxy wake too, less often.
 
-# contender_pids PID — PID and all its descendants (nginx's workers, under its master).
-contender_pids() {
-    local pid="$1" child
-    echo "${pid}"
-    for child in $(pgrep -P "${pid}" 2>/dev/null); do
-        contender_pids "${child}"
-    done
-}
-
-# move_contender KEY CPUS — sets the CPUs of every thread of KEY's processes ("" = all CPUs).
+# move_contender KEY CPUS — sets the CPUs of every thread of KEY's processes, nginx's workers too
+# ("" = all CPUs).
 move_contender() {
     local key="$1" cpus="$2" p
     [[ -n "${cpus}" ]] || cpus="0-$((CPU_COUNT - 1))"
-    for p in $(contender_pids "${PID[$key]}"); do
+    for p in $(proc_tree "${PID[$key]}"); do
         taskset -a -p -c "${cpus}" "${p}" >/dev/null 2>&1 || true
     done
 }
