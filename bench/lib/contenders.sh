@@ -85,7 +85,6 @@ cpu_us_per_request() {
     awk -v t="$1" -v n="$2" -v hz="${CLK_TCK}" 'BEGIN { if (n > 0) printf "%.2f", t * 1e6 / hz / n; else print "nan" }'
 }
 
-
 # A contender waiting for its turn is parked on the load generator's CPUs, and moved to its own
 # CPUs only for its turn: the proxy being measured is then the only process on its core. Without
 # this, every idle contender shared the measured proxy's core: the other one-thread proxies pinned
