@@ -332,7 +332,8 @@ open_idle_clients() {
 # charged to the connections, as the longer JVM warm-up keeps JIT time out of the CPU figures. This
 # cannot hide what Fulcrum's connections hold: that is on the heap, measured live after a full GC.
 # NGINX and HAProxy get no such batch: their allocators keep freed memory resident, so a second
-# batch would reuse it and hide what their connections cost.
+# batch would reuse it and hide what their connections cost. Both of Fulcrum's RSS figures are read
+# after java_trim_native_heap, so that memory its JIT freed a moment before is not counted either way.
 measure_memory() {
     local key="$1" round="$2" pid="${PID[$1]}" ready="${BENCH_TMP}/$1/idle-ready" idle_pid idle with opened
     local heap_idle="" heap_with=""
@@ -342,10 +343,12 @@ measure_memory() {
         stop_bg "${idle_pid}"
         sleep 2 # let the proxy see the closes
         heap_idle="$(java_live_heap_kib "${pid}")"
+        java_trim_native_heap "${pid}"
     fi
     idle="$(proc_rss_kib "${pid}")"
     if open_idle_clients idle_pid "${key}" "${ready}"; then
         sleep 1 # let the proxy finish whatever it does lazily after the last answer
+        [[ "${key}" != fulcrum-* ]] || java_trim_native_heap "${pid}"
         with="$(proc_rss_kib "${pid}")"
         opened="$(cat "${ready}")"
         # Fulcrum's heap is pre-touched, so its RSS hides what the connections hold on the heap:

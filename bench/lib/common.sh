@@ -265,6 +265,17 @@ java_live_heap_kib() {
              END { if (found) print sum }'
 }
 
+# Hands the native memory a JVM has freed back to the kernel, so that its RSS counts only what it
+# holds: waits past the 5 s period after which HotSpot frees the arena chunks its JIT compilers
+# pooled, then has glibc trim its free lists (`jcmd PID System.trim_native_heap`, JDK 17.0.9+).
+# Without it a compile that ran near the reading swings RSS by up to 10 MiB either way (seen with
+# -XX:NativeMemoryTracking: 8-9 MiB of arena chunks 2 s after a batch of connections, gone 6 s later).
+java_trim_native_heap() {
+    command -v jcmd >/dev/null 2>&1 || return 0
+    sleep 6
+    jcmd "$1" System.trim_native_heap >/dev/null 2>&1 || true
+}
+
 # Sets LOAD_CPUS (load generator and backends), PROXY1_CPUS (a one-thread proxy) and PROXY2_CPUS
 # (a two-thread proxy). On 2 cores a one-thread proxy gets CPU 1 to itself and everything else
 # shares CPU 0, so the proxy's CPU time per request is its own and clean; a two-thread proxy cannot
