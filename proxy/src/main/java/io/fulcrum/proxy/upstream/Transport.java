@@ -54,8 +54,12 @@ public final class Transport {
     /** @param threads 0 = one per CPU core */
     public EventLoopGroup newGroup(int threads, String name) {
         int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-        IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        return new MultiThreadIoEventLoopGroup(n, new DefaultThreadFactory(name, true), factory);
+        return new MultiThreadIoEventLoopGroup(n, new DefaultThreadFactory(name, true), ioHandlerFactory());
+    }
+
+    /** The I/O handler of an event loop of this transport (for a group made elsewhere: the health checker's). */
+    public IoHandlerFactory ioHandlerFactory() {
+        return epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     }
 
     public Class<? extends ServerChannel> serverChannel() {
