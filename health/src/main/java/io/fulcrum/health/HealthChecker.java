@@ -15,7 +15,6 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Promise;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,6 +45,14 @@ public final class HealthChecker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HealthChecker.class);
     /** At most one malformed-report log line per target per this long; the counter counts them all. */
     static final long MALFORMED_LOG_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
+    /**
+     * The checker's thread runs at this Linux nice value, so that a probe's burst of CPU yields to the
+     * event loops. Paced load with the checker's thread on the proxy's core (bench/README.md, 2026-12-02
+     * afternoon): of the 20 ms stretches with a request over 1 ms, those within a probe's 30 ms went from
+     * 7-10 a run at nice 0 to 1-5 at 10 (3 at 19, 4-8 at 4). At 10 it still gets a tenth of a core that
+     * one busy event loop holds, so probes stay well within their timeout on a saturated machine.
+     */
+    static final int PROBE_NICE = 10;
 
     private final EventLoopGroup group;
     private final EventLoop loop;
@@ -74,7 +81,7 @@ public final class HealthChecker implements AutoCloseable {
      */
     public HealthChecker(Random jitter, IoHandlerFactory io, Class<? extends Channel> channel) {
         this.random = jitter;
-        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("fulcrum-health", true), io);
+        this.group = new MultiThreadIoEventLoopGroup(1, new NiceThreadFactory("fulcrum-health", PROBE_NICE), io);
         this.loop = group.next();
         this.template = new Bootstrap().group(loop).channel(channel).option(ChannelOption.TCP_NODELAY, true);
     }

@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import io.fulcrum.testsupport.TestAgent;
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,17 @@ class HealthCheckerTest {
 
     private static ProbeSettings tcp() {
         return new ProbeSettings(ProbeType.TCP, "/", INTERVAL, TIMEOUT, 2, 2, 0);
+    }
+
+    @Test
+    void probesRunOnAThreadBelowTheEventLoopsPriority() throws Exception {
+        try (TestHttpBackend backend = new TestHttpBackend()) {
+            AtomicInteger nice = new AtomicInteger(-100);
+            HealthListener l = (id, from, to) -> nice.set(NiceThreadFactoryTest.currentNice());
+            checker.register(new HealthTarget(backend.id(), backend.address(), http(1, 1), UNKNOWN, l));
+            Poll.until(() -> nice.get() != -100, WAIT, "the first probe's transition");
+            assertEquals(HealthChecker.PROBE_NICE, nice.get(), "nice value of the checker's thread");
+        }
     }
 
     @Test
