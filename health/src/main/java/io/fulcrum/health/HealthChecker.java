@@ -74,7 +74,7 @@ public final class HealthChecker implements AutoCloseable {
 
     /**
      * A checker whose probes use the given transport: the proxy passes its own (native epoll on Linux),
-     * whose connect, write and close cost a probe a fraction of what Java NIO's do.
+     * with which a probe costs 20-40 % less CPU than with Java NIO (BackendHealth says how much).
      *
      * @param io      the I/O handler of the checker's one thread
      * @param channel the socket channel class that goes with it

@@ -1,0 +1,73 @@
+"""Where a paced run's slow requests are: stalled 20 ms slots, and the latency of the rest.
+
+usage: stalls.py [--probes LOG] H2LOAD_LOG...
+
+Reads `h2load --log-file` logs (compare.sh --keep leaves them as CONTENDER/paced-rROUND-aATTEMPT.log; lines are
+`start-us <TAB> status <TAB> elapsed-us`). Each run is cut into 20 ms slots by request start; a slot
+is stalled when a request in it took STALL_US or more. For each log it prints the stalled slots and
+the percentiles of the requests in the other slots: when two proxies' unstalled percentiles agree,
+the difference in their p99 comes from the stalls (the host, the load generator's core, or something
+in the proxy that bursts, such as a health probe).
+
+--probes LOG: an nginx access log of the backends' health endpoint written with
+`log_format probe '$msec $server_port';`. Then each run also says how many of its stalled slots lie
+near a probe (from 10 ms before to 20 ms after the slot's start) and how many slots do in all: a
+share of stalled slots near probes well over the share of all slots near probes means the probes
+stall the proxy (bench/README.md, 2026-12-02 afternoon).
+"""
+import math
+import sys
+from collections import defaultdict
+
+SLOT_US = 20_000
+STALL_US = 1_000
+
+
+def nearest_rank(sorted_values, fraction):
+    return sorted_values[max(1, math.ceil(fraction * len(sorted_values))) - 1]
+
+
+def main() -> None:
+    args = sys.argv[1:]
+    probes = []
+    if len(args) >= 2 and args[0] == "--probes":
+        with open(args[1], encoding="ascii") as f:
+            probes = [float(line.split()[0]) * 1e6 for line in f if line.strip()]
+        args = args[2:]
+    if not args:
+        sys.exit(__doc__)
+    for path in args:
+        rows = []
+        with open(path, encoding="ascii", errors="replace") as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) >= 3 and parts[1] != "-1":
+                    rows.append((int(parts[0]), int(parts[2])))
+        if not rows:
+            print(f"{path}: no successful requests")
+            continue
+        t0 = min(start for start, _ in rows)
+        t1 = max(start for start, _ in rows)
+        slots = defaultdict(list)
+        for start, elapsed in rows:
+            slots[(start - t0) // SLOT_US].append(elapsed)
+        stalled = {k for k, v in slots.items() if max(v) >= STALL_US}
+        rest = sorted(e for k, v in slots.items() if k not in stalled for e in v)
+        line = f"{path}: {len(stalled)} of {len(slots)} slots stalled"
+        if rest:
+            line += "; the others: p50 {} p90 {} p99 {} p99.9 {} us".format(
+                *(nearest_rank(rest, q) for q in (0.5, 0.9, 0.99, 0.999)))
+        if probes:
+            in_run = [p for p in probes if t0 <= p <= t1]
+
+            def near(k):
+                s = t0 + k * SLOT_US
+                return any(s - 10_000 <= p <= s + 20_000 for p in in_run)
+
+            line += "; {} probes; stalled slots near one {}, all slots near one {}".format(
+                len(in_run), sum(1 for k in stalled if near(k)), sum(1 for k in slots if near(k)))
+        print(line)
+
+
+if __name__ == "__main__":
+    main()
