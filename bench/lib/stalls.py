@@ -15,16 +15,13 @@ near a probe (from 10 ms before to 20 ms after the slot's start) and how many sl
 share of stalled slots near probes well over the share of all slots near probes means the probes
 stall the proxy (bench/README.md, 2026-12-02 afternoon).
 """
-import math
 import sys
 from collections import defaultdict
 
+from latency import nearest_rank  # this folder's; python puts a script's folder on the path
+
 SLOT_US = 20_000
 STALL_US = 1_000
-
-
-def nearest_rank(sorted_values, fraction):
-    return sorted_values[max(1, math.ceil(fraction * len(sorted_values))) - 1]
 
 
 def main() -> None:

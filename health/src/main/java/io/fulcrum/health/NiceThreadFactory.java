@@ -37,8 +37,8 @@ final class NiceThreadFactory extends DefaultThreadFactory {
         }, name);
     }
 
-    /** Sets the calling thread's nice value; false when it could not. */
-    static boolean lowerPriority(int nice) {
+    /** Sets the calling thread's nice value, or logs why it could not. */
+    static void lowerPriority(int nice) {
         try {
             // "/proc/thread-self" links to "<pid>/task/<tid>": the kernel's id of this thread.
             String tid = Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString();
@@ -47,7 +47,7 @@ final class NiceThreadFactory extends DefaultThreadFactory {
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start();
             if (p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0) {
-                return true;
+                return;
             }
             p.destroyForcibly();
             log.debug("renice -n {} of thread {} failed; it keeps the process's priority", nice, tid);
@@ -57,6 +57,5 @@ final class NiceThreadFactory extends DefaultThreadFactory {
             }
             log.debug("cannot lower thread {}'s priority: {}", Thread.currentThread().getName(), e.toString());
         }
-        return false;
     }
 }

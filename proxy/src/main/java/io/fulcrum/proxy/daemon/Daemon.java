@@ -123,7 +123,7 @@ public final class Daemon implements AutoCloseable {
 
     private void startAll() {
         // Health first: it hears of every pool added below, and its events reach the listeners bound after.
-        health = new BackendHealth(control);
+        health = new BackendHealth(control, server.transport());
         pools.addListener(health);
         events = ExchangeEvents.both(events, health.exchangeEvents());
         loadSource = health;

@@ -76,14 +76,12 @@ public final class BackendHealth implements Pools.Listener, LoadSource, AutoClos
      * once a probe's code is compiled (bench/README.md, 2026-12-02 afternoon). That CPU comes in
      * bursts which an event loop sharing the core waits out.
      *
-     * @param control the daemon's control thread: weight ticks run there
+     * @param control   the daemon's control thread: weight ticks run there
+     * @param transport the proxy's, so that probes and traffic use one transport
      */
-    public BackendHealth(ScheduledExecutorService control) {
-        this(newChecker(Transport.best()), control, System::nanoTime);
-    }
-
-    private static HealthChecker newChecker(Transport transport) {
-        return new HealthChecker(new Random(), transport.ioHandlerFactory(), transport.socketChannel());
+    public BackendHealth(ScheduledExecutorService control, Transport transport) {
+        this(new HealthChecker(new Random(), transport.ioHandlerFactory(), transport.socketChannel()), control,
+                System::nanoTime);
     }
 
     /**

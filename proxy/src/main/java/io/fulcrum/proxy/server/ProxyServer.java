@@ -64,6 +64,11 @@ public final class ProxyServer {
         return transport.name();
     }
 
+    /** The transport of its event loops, for other parts of the daemon that open sockets (health probes). */
+    public Transport transport() {
+        return transport;
+    }
+
     public UpstreamConnections upstream() {
         return upstream;
     }
