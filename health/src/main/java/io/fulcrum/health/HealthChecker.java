@@ -111,6 +111,7 @@ public final class HealthChecker implements AutoCloseable {
             t.removed = true;
             t.generation++;
             cancel(t);
+            t.closeHttpProbe();
         });
         return true;
     }
@@ -130,6 +131,9 @@ public final class HealthChecker implements AutoCloseable {
             }
             t.settings = settings;
             t.generation++; // results of probes started under the old settings are dropped
+            if (settings.type() != ProbeType.HTTP) {
+                t.closeHttpProbe(); // no longer probed over http: its kept-alive connection goes
+            }
             if (t.nextTick != null) {
                 t.nextTick.cancel(false); // an ejection's end (type none) stays scheduled
             }
@@ -239,11 +243,14 @@ public final class HealthChecker implements AutoCloseable {
                     onProbeResult(t, gen, p.getNow());
                 }
             });
-            Bootstrap b = template.clone().option(ChannelOption.CONNECT_TIMEOUT_MILLIS, millis(s.timeout()));
             if (s.type() == ProbeType.HTTP) {
-                HttpProbe.start(b, t.target, s.path(), p);
+                if (t.http == null) {
+                    t.http = new HttpProbe(template, t.target);
+                }
+                t.http.start(s.path(), millis(s.timeout()), p);
             } else {
-                TcpProbe.start(b, t.target, p);
+                TcpProbe.start(template.clone().option(ChannelOption.CONNECT_TIMEOUT_MILLIS, millis(s.timeout())),
+                        t.target, p);
             }
         }
         if (s.agentPort() > 0 && t.agentInFlight == null) {

@@ -29,6 +29,10 @@ public record ProbeSettings(ProbeType type, String path, Duration interval, Dura
         if (!path.startsWith("/")) {
             throw new IllegalArgumentException("health path must start with '/', got '" + path + "'");
         }
+        if (!isRequestPath(path)) {
+            throw new IllegalArgumentException("health path must not hold spaces or control characters, got '"
+                    + path + "'");
+        }
         if (interval.toMillis() < 1 || timeout.toMillis() < 1) {
             throw new IllegalArgumentException("health interval and timeout must be at least 1ms");
         }
@@ -38,5 +42,10 @@ public record ProbeSettings(ProbeType type, String path, Duration interval, Dura
         if (agentPort < 0 || agentPort > 65535) {
             throw new IllegalArgumentException("agent-port must be 0..65535");
         }
+    }
+
+    /** Printable ASCII without spaces: the probe writes it into its request line as it is. */
+    public static boolean isRequestPath(String path) {
+        return path.chars().allMatch(c -> c > ' ' && c < 0x7f);
     }
 }

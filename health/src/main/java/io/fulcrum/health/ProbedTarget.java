@@ -21,6 +21,8 @@ final class ProbedTarget {
     ScheduledFuture<?> ejectionEnd;
     Promise<ProbeResult> probeInFlight;
     Promise<String> agentInFlight;
+    /** The http probe and its kept-alive connection; created by the first http probe. */
+    HttpProbe http;
     long lastMalformedLogNanos = Long.MIN_VALUE;
     int malformedSinceLastLog;
     volatile HealthStatus published;
@@ -34,6 +36,13 @@ final class ProbedTarget {
 
     String id() {
         return target.id();
+    }
+
+    void closeHttpProbe() {
+        if (http != null) {
+            http.close();
+            http = null;
+        }
     }
 
     /** What the outside sees: the agent's down wins over the probes. */

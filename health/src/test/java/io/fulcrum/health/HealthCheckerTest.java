@@ -86,8 +86,92 @@ class HealthCheckerTest {
             assertEquals(List.of(UP, DOWN), l.transitions.stream().map(RecordingListener.Transition::from).toList());
             assertEquals(List.of(DOWN, UP), l.transitions.stream().map(RecordingListener.Transition::to).toList());
             assertTrue(l.threads.stream().allMatch(t -> t.startsWith("fulcrum-health")), "" + l.threads);
-            // probe connections are closed after each probe: none stays open for long
-            Poll.until(() -> backend.openConnections.get() <= 1, WAIT, "probe connections closed");
+            assertTrue(backend.openConnections.get() <= 1, "one probe connection at a time");
+        }
+    }
+
+    @Test
+    void passingProbesShareOneKeptAliveConnectionAndAFailingBackendGetsFreshOnes() throws Exception {
+        try (TestHttpBackend backend = new TestHttpBackend()) {
+            RecordingListener l = new RecordingListener();
+            checker.register(new HealthTarget(backend.id(), backend.address(), http(1, 1), UP, l));
+            Poll.until(() -> backend.requests.get() >= 6, WAIT, "six probes");
+            assertEquals(1, backend.acceptedConnections.get(), "passing probes reuse their connection");
+            assertEquals(1, backend.openConnections.get());
+
+            backend.status.set(500);
+            Poll.until(() -> checker.status(backend.id()) == DOWN, WAIT, "DOWN");
+            int accepted = backend.acceptedConnections.get();
+            int requests = backend.requests.get();
+            Poll.until(() -> backend.requests.get() >= requests + 3, WAIT, "three more failing probes");
+            assertTrue(backend.acceptedConnections.get() >= accepted + 2,
+                    "a failing answer drops the connection: the next probe tests the accept path too");
+
+            backend.status.set(200);
+            Poll.until(() -> checker.status(backend.id()) == UP, WAIT, "UP again");
+            int acceptedWhenUp = backend.acceptedConnections.get();
+            int requestsWhenUp = backend.requests.get();
+            Poll.until(() -> backend.requests.get() >= requestsWhenUp + 4, WAIT, "four more passing probes");
+            assertEquals(acceptedWhenUp, backend.acceptedConnections.get(), "passing again: one connection again");
+            assertEquals(List.of(DOWN, UP), l.transitions.stream().map(RecordingListener.Transition::to).toList());
+        }
+    }
+
+    @Test
+    void aKeepAliveCloseRacingAProbeIsRetriedOnAFreshConnectionNotCountedAsAFailure() throws Exception {
+        try (TestHttpBackend backend = new TestHttpBackend()) {
+            // Every second request on a connection is met by a close, as when a backend's idle timeout
+            // fires just as the probe is sent. fall = 1: a single false failure would show.
+            backend.dropReusedConnections.set(true);
+            RecordingListener l = new RecordingListener();
+            checker.register(new HealthTarget(backend.id(), backend.address(), http(1, 1), UP, l));
+            Poll.until(() -> backend.droppedRequests.get() >= 4, WAIT, "four probes met by a close");
+            Poll.until(() -> backend.requests.get() >= 5, WAIT, "and answered on a fresh connection");
+            assertTrue(l.transitions.isEmpty(), "no probe failed: " + l.transitions);
+            assertEquals(UP, checker.status(backend.id()));
+        }
+    }
+
+    @Test
+    void connectionCloseAnswersAreHonouredWithoutFailures() throws Exception {
+        try (TestHttpBackend backend = new TestHttpBackend()) {
+            backend.closeAfterAnswer.set(true);
+            RecordingListener l = new RecordingListener();
+            checker.register(new HealthTarget(backend.id(), backend.address(), http(1, 1), UP, l));
+            Poll.until(() -> backend.requests.get() >= 5, WAIT, "five probes");
+            assertTrue(backend.acceptedConnections.get() >= 5, "a connection per answer");
+            assertTrue(l.transitions.isEmpty(), "no probe failed: " + l.transitions);
+            assertTrue(backend.openConnections.get() <= 1);
+        }
+    }
+
+    @Test
+    void aTimedOutProbeDropsItsConnectionSoALateAnswerIsNeverTakenForTheNextOne() throws Exception {
+        try (TestHttpBackend backend = new TestHttpBackend()) {
+            backend.answerDelayMillis.set(300);
+            RecordingListener l = new RecordingListener();
+            ProbeSettings s = new ProbeSettings(ProbeType.HTTP, "/healthz", INTERVAL, Duration.ofMillis(100), 1, 1, 0);
+            checker.register(new HealthTarget(backend.id(), backend.address(), s, UP, l));
+            Poll.until(() -> checker.status(backend.id()) == DOWN, WAIT, "DOWN by timeout");
+            int accepted = backend.acceptedConnections.get();
+            Poll.until(() -> backend.acceptedConnections.get() >= accepted + 3, WAIT, "three more timed-out probes,"
+                    + " each on a fresh connection");
+            assertEquals(List.of(DOWN), l.transitions.stream().map(RecordingListener.Transition::to).toList(),
+                    "rise = 1: a late answer taken for a later probe's would have brought it UP");
+            backend.answerDelayMillis.set(0);
+            Poll.until(() -> l.transitions.size() == 2, WAIT, "UP once answers are prompt");
+            assertEquals(List.of(DOWN, UP), l.transitions.stream().map(RecordingListener.Transition::to).toList());
+        }
+    }
+
+    @Test
+    void unregisteringATargetClosesItsKeptAliveConnection() throws Exception {
+        try (TestHttpBackend backend = new TestHttpBackend()) {
+            checker.register(new HealthTarget(backend.id(), backend.address(), http(1, 1), UP, new RecordingListener()));
+            Poll.until(() -> backend.requests.get() >= 2, WAIT, "probing");
+            assertEquals(1, backend.openConnections.get());
+            assertTrue(checker.unregister(backend.id()));
+            Poll.until(() -> backend.openConnections.get() == 0, WAIT, "the probe connection closed");
         }
     }
 
@@ -232,6 +316,7 @@ class HealthCheckerTest {
                     + " may have been in flight at the update)");
             assertEquals(UP, checker.status(backend.id()));
             assertEquals(1, l.transitions.size(), "only UNKNOWN -> UP; the reload caused no transition");
+            Poll.until(() -> backend.openConnections.get() == 0, WAIT, "the http probe's kept-alive connection closed");
 
             assertTrue(checker.unregister(backend.id()));
             assertNull(checker.status(backend.id()));

@@ -2,6 +2,7 @@ package io.fulcrum.proxy.config;
 
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigOrigin;
+import io.fulcrum.health.ProbeSettings;
 import io.fulcrum.proxy.lb.Strategies;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -117,6 +118,8 @@ final class PoolReader {
         String path = h.string("path");
         if (path != null && !path.startsWith("/")) {
             h.error("path", "must start with \"/\", got '" + path + "'");
+        } else if (path != null && !ProbeSettings.isRequestPath(path)) {
+            h.error("path", "must be a request path without spaces or control characters, got '" + path + "'");
         }
         Duration interval = h.duration("interval", false);
         Duration timeout = h.duration("timeout", false);

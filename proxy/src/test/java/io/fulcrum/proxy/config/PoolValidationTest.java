@@ -100,6 +100,9 @@ class PoolValidationTest {
                 "12: fulcrum.pools.web.health.type: must be http, tcp or none, got 'udp'",
                 "12: fulcrum.pools.web.health.path: must start with \"/\", got 'healthz'",
                 "12: fulcrum.pools.web.health.agent-port: must be 0..65535, got 70000");
+        f.assertErrors(base("      health { path = \"/health z\" }\n", ""),
+                "12: fulcrum.pools.web.health.path: must be a request path without spaces or control characters,"
+                        + " got '/health z'");
     }
 
     @Test
