@@ -313,14 +313,17 @@ ensure_fulcrum_jar() {
     fi
 }
 
-# JVM flags for Fulcrum in every benchmark. A fixed heap, touched up front, so neither heap growth
-# nor first-touch page faults land in the measurements; the parallel collector because its young
-# pauses on a 256 MiB heap are a few milliseconds at most and it costs the least CPU per request;
+# JVM flags for Fulcrum in every benchmark. The launcher's fixed heap (bin/fulcrum: 512 MiB), touched
+# up front, so neither heap growth nor first-touch page faults land in the measurements, and so the
+# young collections come as often as they do for a user: at the paced load one every ~10 s (with
+# the 256 MiB used before 2026-12-02 evening, every ~5 s: about one stalled 20 ms slot per paced
+# run); the parallel collector because its young pauses are about a millisecond and it costs the
+# least CPU per request;
 # no shared perf-data file, whose writes can stall a safepoint on a busy disk; Netty's leak
 # detector off (it samples buffers and records stacks: a debugging aid, and the tests run it); and
 # the launcher's CompileCommands, which keep the event loop's recompilation small, and its
 # MetaspaceSize, which keeps a 25 ms full collection out of the run's third minute (bin/fulcrum).
-FULCRUM_JVM_FLAGS=(-Xms256m -Xmx256m -XX:+AlwaysPreTouch -XX:+UseParallelGC -XX:MetaspaceSize=64m -XX:+PerfDisableSharedMem
+FULCRUM_JVM_FLAGS=(-Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:+UseParallelGC -XX:MetaspaceSize=64m -XX:+PerfDisableSharedMem
     -Dio.netty.leakDetection.level=disabled
     -XX:CompileCommand=quiet -XX:CompileCommand=dontinline,io.netty.channel.epoll.EpollIoHandler::processReady)
 if [[ -n "${FULCRUM_JVM_OPTS:-}" ]]; then
