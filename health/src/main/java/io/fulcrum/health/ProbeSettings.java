@@ -30,7 +30,7 @@ public record ProbeSettings(ProbeType type, String path, Duration interval, Dura
             throw new IllegalArgumentException("health path must start with '/', got '" + path + "'");
         }
         if (!isRequestPath(path)) {
-            throw new IllegalArgumentException("health path must not hold spaces or control characters, got '"
+            throw new IllegalArgumentException("health path must be printable ASCII without spaces, got '"
                     + path + "'");
         }
         if (interval.toMillis() < 1 || timeout.toMillis() < 1) {

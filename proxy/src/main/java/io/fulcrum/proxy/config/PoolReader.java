@@ -119,7 +119,7 @@ final class PoolReader {
         if (path != null && !path.startsWith("/")) {
             h.error("path", "must start with \"/\", got '" + path + "'");
         } else if (path != null && !ProbeSettings.isRequestPath(path)) {
-            h.error("path", "must be a request path without spaces or control characters, got '" + path + "'");
+            h.error("path", "must be printable ASCII without spaces (percent-encode the rest), got '" + path + "'");
         }
         Duration interval = h.duration("interval", false);
         Duration timeout = h.duration("timeout", false);

@@ -101,8 +101,8 @@ class PoolValidationTest {
                 "12: fulcrum.pools.web.health.path: must start with \"/\", got 'healthz'",
                 "12: fulcrum.pools.web.health.agent-port: must be 0..65535, got 70000");
         f.assertErrors(base("      health { path = \"/health z\" }\n", ""),
-                "12: fulcrum.pools.web.health.path: must be a request path without spaces or control characters,"
-                        + " got '/health z'");
+                "12: fulcrum.pools.web.health.path: must be printable ASCII without spaces (percent-encode the"
+                        + " rest), got '/health z'");
     }
 
     @Test
