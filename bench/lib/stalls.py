@@ -24,6 +24,26 @@ SLOT_US = 20_000
 STALL_US = 1_000
 
 
+def read_slots(path: str):
+    """(t0, t1, slots, stalled) of one h2load log: the first and last request start (epoch us), each
+    20 ms slot's latencies by slot index, and the stalled slots' indexes; None without a success."""
+    rows = []
+    with open(path, encoding="ascii", errors="replace") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) >= 3 and parts[1] != "-1":
+                rows.append((int(parts[0]), int(parts[2])))
+    if not rows:
+        return None
+    t0 = min(start for start, _ in rows)
+    t1 = max(start for start, _ in rows)
+    slots = defaultdict(list)
+    for start, elapsed in rows:
+        slots[(start - t0) // SLOT_US].append(elapsed)
+    stalled = {k for k, v in slots.items() if max(v) >= STALL_US}
+    return t0, t1, slots, stalled
+
+
 def main() -> None:
     args = sys.argv[1:]
     probes = []
@@ -34,21 +54,11 @@ def main() -> None:
     if not args:
         sys.exit(__doc__)
     for path in args:
-        rows = []
-        with open(path, encoding="ascii", errors="replace") as f:
-            for line in f:
-                parts = line.split()
-                if len(parts) >= 3 and parts[1] != "-1":
-                    rows.append((int(parts[0]), int(parts[2])))
-        if not rows:
+        run = read_slots(path)
+        if run is None:
             print(f"{path}: no successful requests")
             continue
-        t0 = min(start for start, _ in rows)
-        t1 = max(start for start, _ in rows)
-        slots = defaultdict(list)
-        for start, elapsed in rows:
-            slots[(start - t0) // SLOT_US].append(elapsed)
-        stalled = {k for k, v in slots.items() if max(v) >= STALL_US}
+        t0, t1, slots, stalled = run
         rest = sorted(e for k, v in slots.items() if k not in stalled for e in v)
         line = f"{path}: {len(stalled)} of {len(slots)} slots stalled"
         if rest:

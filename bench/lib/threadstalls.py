@@ -5,7 +5,7 @@ usage: threadstalls.py sample PID OUT SECONDS   (while the paced runs go; pin it
 
 `sample` reads /proc/PID/task/*/schedstat every 5 ms for SECONDS and writes, for every thread but the
 event loops (comm fulcrum-io-*), a line `epoch-us <TAB> comm <TAB> us-run-since-last-read` whenever it
-ran. `report` cuts each h2load log into 20 ms slots as stalls.py does (stalled: a request took 1 ms or
+ran. `report` cuts each h2load log into 20 ms slots with stalls.py's read_slots (stalled: a request took 1 ms or
 more) and prints, per thread, in how many stalled slots it ran nearby (5 ms before to 30 ms after the
 slot's start) against in how many slots of the run it did: a thread near a far larger share of the
 stalled slots than of all slots is taking the event loop's core when requests wait (bench/README.md,
@@ -15,10 +15,10 @@ probes kept their connections).
 import os
 import sys
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 
-SLOT_US = 20_000
-STALL_US = 1_000
+from stalls import SLOT_US, read_slots  # this folder's: the same slots and stall threshold
+
 BEFORE_US = 5_000
 AFTER_US = 30_000
 
@@ -53,17 +53,11 @@ def report(samples_path: str, logs: list) -> None:
     with open(samples_path, encoding="ascii") as f:
         samples = [(int(a), b, int(c)) for a, b, c in (line.rstrip("\n").split("\t") for line in f)]
     for path in logs:
-        slots = defaultdict(int)
-        with open(path, encoding="ascii", errors="replace") as f:
-            rows = [(int(p[0]), int(p[2])) for p in (line.split() for line in f) if len(p) >= 3 and p[1] != "-1"]
-        if not rows:
+        run = read_slots(path)
+        if run is None:
             print(f"{path}: no successful requests")
             continue
-        t0 = min(s for s, _ in rows)
-        for start, elapsed in rows:
-            k = (start - t0) // SLOT_US
-            slots[k] = max(slots[k], elapsed)
-        stalled = {k for k, v in slots.items() if v >= STALL_US}
+        t0, _, slots, stalled = run
         t1 = t0 + (max(slots) + 1) * SLOT_US
         in_run = [s for s in samples if t0 - BEFORE_US <= s[0] <= t1 + AFTER_US]
         cpu = Counter()
