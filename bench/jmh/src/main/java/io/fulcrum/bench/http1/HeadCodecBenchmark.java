@@ -1,10 +1,8 @@
 package io.fulcrum.bench.http1;
 
-import io.fulcrum.proxy.http1.RequestBody;
 import io.fulcrum.proxy.http1.RequestHead;
 import io.fulcrum.proxy.http1.RequestHeadEncoder;
 import io.fulcrum.proxy.http1.RequestParser;
-import io.fulcrum.proxy.http1.ResponseBody;
 import io.fulcrum.proxy.http1.ResponseHead;
 import io.fulcrum.proxy.http1.ResponseHeadEncoder;
 import io.fulcrum.proxy.http1.ResponseParser;
@@ -108,8 +106,9 @@ public class HeadCodecBenchmark {
     public int fulcrumRequest() {
         fulcrumRequests.writeInbound(bytes(REQUEST));
         RequestHead head = fulcrumRequests.readInbound();
-        RequestBody last = fulcrumRequests.readInbound();
-        last.release();
+        if (head.hasBody()) {
+            throw new IllegalStateException("the benchmark's GET has no body, so no body piece follows its head");
+        }
         ByteBuf out = RequestHeadEncoder.start(alloc, head, 0, 64);
         RequestHeadEncoder.end(out);
         int n = out.readableBytes() + head.uri().length();
@@ -139,11 +138,18 @@ public class HeadCodecBenchmark {
         fulcrumResponses.pipeline().get(ResponseParser.class).expect(false, true);
         fulcrumResponses.writeInbound(bytes(RESPONSE));
         ResponseHead head = fulcrumResponses.readInbound();
-        ResponseBody body = fulcrumResponses.readInbound();
-        ByteBuf out = ResponseHeadEncoder.encode(alloc, head, false, false, false);
-        int n = out.readableBytes() + body.content().readableBytes() + (head.keepAlive() ? 1 : 0);
+        if (!head.complete()) {
+            throw new IllegalStateException("nginx's 13-byte answer comes whole: head and body are one message");
+        }
+        // As the proxy writes a whole response (Exchange.writeCompleteResponse): nginx's head is forwarded
+        // as it came, its Connection: keep-alive line cut out in place, head and body in one buffer.
+        ByteBuf out = ResponseHeadEncoder.asItCame(head, false, false, false) ? head.retainedMessage()
+                : ResponseHeadEncoder.encode(alloc, head, false, false, false, head.bodyLength());
+        if (!ResponseHeadEncoder.asItCame(head, false, false, false)) {
+            head.writeBodyTo(out);
+        }
+        int n = out.readableBytes() + (head.keepAlive() ? 1 : 0);
         out.release();
-        body.release();
         head.release();
         return n;
     }
