@@ -31,6 +31,8 @@ final class HeadParser {
 
     private byte[] a = new byte[256];
     private final ConnectionTokens connection = new ConnectionTokens();
+    /** This parser's lines, head after head; each head keeps a copy of its own. */
+    private HeaderLines lines = HeaderLines.scratch();
 
     /**
      * Parses a buffer holding one head and nothing else; the head is never {@link ResponseHead#complete}.
@@ -64,6 +66,9 @@ final class HeadParser {
         } finally {
             if (a.length > KEEP_SCRATCH_BYTES) {
                 a = new byte[256];
+            }
+            if (lines.oversized()) {
+                lines = HeaderLines.scratch();
             }
         }
     }
@@ -105,7 +110,8 @@ final class HeadParser {
         boolean canonical = a[i] == '\r' && (reasonEnd > reasonStart || reasonEnd == 12);
         i = a[i] == '\r' ? i + 2 : i + 1;
 
-        HeaderLines lines = new HeaderLines();
+        HeaderLines lines = this.lines;
+        lines.reset();
         connection.reset();
         long contentLength = -1;
         int contentLengthIndex = -1;
@@ -258,8 +264,8 @@ final class HeadParser {
             }
         }
         ByteBuf bytes = take ? in.readRetainedSlice(len + Math.max(0, bodyLength)) : in;
-        return new ResponseHead(bytes, len, bodyLength, status, http11, reasonStart, reasonEnd, lines, framing,
-                framing == BodyFraming.CHUNKED ? -1 : contentLength, keepAlive, verbatim, keepAliveLine);
+        return new ResponseHead(bytes, len, bodyLength, status, http11, reasonStart, reasonEnd, lines.copy(false),
+                framing, framing == BodyFraming.CHUNKED ? -1 : contentLength, keepAlive, verbatim, keepAliveLine);
     }
 
     /**

@@ -5,15 +5,25 @@ import java.util.Arrays;
 /**
  * The header lines of one head, as a parser finds them: for each, four offsets into the head's bytes
  * (name start and end, value start and end), whether it is forwarded, whether its line is already in
- * "name: value" CRLF form, and which header the proxy takes it for (requests only). A new one per head;
- * the head keeps it.
+ * "name: value" CRLF form, and which header the proxy takes it for (requests only).
+ *
+ * <p>A parser fills one {@link #scratch()} per thread, head after head, and gives each head a {@link
+ * #copy} of exactly its lines: two heads a request made two new growable sets of arrays before, half of
+ * the event loop's allocation (async-profiler, bench/README.md) and so half of its young collections.
  */
 final class HeaderLines {
 
     static final int SLOTS = 4;
 
-    private int[] offsets = new int[12 * SLOTS];
-    private byte[] kinds = new byte[12];
+    /** A head without header lines (a malformed one): never changed. */
+    static final HeaderLines NONE = new HeaderLines(new int[0], new byte[0]);
+
+    /** Lines a scratch has room for before it grows; a scratch grown past {@link #KEEP_LINES} is dropped. */
+    private static final int SCRATCH_LINES = 16;
+    private static final int KEEP_LINES = 64;
+
+    private int[] offsets;
+    private byte[] kinds;
     /** Bit i: line i is dropped / canonical, for the first 64 lines: fields, not arrays (two objects less a head). */
     private long dropped;
     private long canonical;
@@ -21,6 +31,54 @@ final class HeaderLines {
     private long[] moreDropped;
     private long[] moreCanonical;
     private int count;
+
+    private HeaderLines(int[] offsets, byte[] kinds) {
+        this.offsets = offsets;
+        this.kinds = kinds;
+    }
+
+    /** An empty set for a parser to fill, {@link #reset} and fill again. */
+    static HeaderLines scratch() {
+        return new HeaderLines(new int[SCRATCH_LINES * SLOTS], new byte[SCRATCH_LINES]);
+    }
+
+    /** Whether a scratch grew so large with a long head that the parser should take a fresh one. */
+    boolean oversized() {
+        return kinds.length > KEEP_LINES;
+    }
+
+    /** Empties a scratch for the next head. */
+    void reset() {
+        count = 0;
+        dropped = 0;
+        canonical = 0;
+        if (moreDropped != null) {
+            Arrays.fill(moreDropped, 0);
+            Arrays.fill(moreCanonical, 0);
+        }
+    }
+
+    /**
+     * Exactly these lines, for a head to keep while the scratch goes on to the next head.
+     *
+     * @param withKinds whether the kinds are kept too (a request's; a response's are never set)
+     */
+    HeaderLines copy(boolean withKinds) {
+        if (count == 0) {
+            return NONE;
+        }
+        HeaderLines c = new HeaderLines(Arrays.copyOf(offsets, count * SLOTS),
+                withKinds ? Arrays.copyOf(kinds, count) : NONE.kinds);
+        c.count = count;
+        c.dropped = dropped;
+        c.canonical = canonical;
+        if (count > 64) {
+            int words = ((count - 65) >>> 6) + 1;
+            c.moreDropped = Arrays.copyOf(moreDropped, words);
+            c.moreCanonical = Arrays.copyOf(moreCanonical, words);
+        }
+        return c;
+    }
 
     /** Adds a line; returns its index. */
     int add(int nameStart, int nameEnd, int valueStart, int valueEnd, boolean canonicalLine) {
@@ -81,8 +139,9 @@ final class HeaderLines {
         return offsets[i * SLOTS + 3];
     }
 
+    /** Line i's kind; 0 for a copy made without kinds. */
     byte kind(int i) {
-        return kinds[i];
+        return i < kinds.length ? kinds[i] : 0;
     }
 
     boolean isDropped(int i) {

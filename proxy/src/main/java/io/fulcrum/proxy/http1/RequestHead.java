@@ -92,7 +92,7 @@ public final class RequestHead extends ParsedHead {
     }
 
     static RequestHead malformed(ByteBuf bytes, HttpResponseStatus problem) {
-        return new RequestHead(bytes, problem, null, "", true, 0, new HeaderLines(), -1, false, true, false, false);
+        return new RequestHead(bytes, problem, null, "", true, 0, HeaderLines.NONE, -1, false, true, false, false);
     }
 
     /**

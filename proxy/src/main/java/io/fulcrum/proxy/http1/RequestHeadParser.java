@@ -56,6 +56,8 @@ final class RequestHeadParser {
 
     private byte[] a = new byte[256];
     private final ConnectionTokens connection = new ConnectionTokens();
+    /** This parser's lines, head after head; each head keeps a copy of its own. */
+    private HeaderLines lines = HeaderLines.scratch();
 
     /**
      * @param head            the head's bytes, from the request line's first byte to the blank line's LF
@@ -74,6 +76,9 @@ final class RequestHeadParser {
         } finally {
             if (a.length > KEEP_SCRATCH_BYTES) {
                 a = new byte[256];
+            }
+            if (lines.oversized()) {
+                lines = HeaderLines.scratch();
             }
         }
     }
@@ -115,7 +120,8 @@ final class RequestHeadParser {
         String uri = head.toString(head.readerIndex() + targetStart, targetEnd - targetStart,
                 StandardCharsets.ISO_8859_1);
 
-        HeaderLines lines = new HeaderLines();
+        HeaderLines lines = this.lines;
+        lines.reset();
         connection.reset();
         long contentLength = -1;
         int lengths = 0;
@@ -208,8 +214,8 @@ final class RequestHeadParser {
         if (connection.namesAny()) {
             dropNamed(lines);
         }
-        return new RequestHead(head, null, method, uri, http11, lineEnd, lines, contentLength, chunked, close,
-                keepAlive, upgradeToken);
+        return new RequestHead(head, null, method, uri, http11, lineEnd, lines.copy(true), contentLength, chunked,
+                close, keepAlive, upgradeToken);
     }
 
     private static RequestHead bad(ByteBuf head, HttpResponseStatus status) {
