@@ -28,7 +28,7 @@ USER fulcrum
 EXPOSE 8080 9090
 # The launcher's defaults, copied from bin/fulcrum's default_opts (the image runs java without the
 # launcher): keep the two in step. Why each flag: the comments there.
-ENV FULCRUM_JAVA_OPTS="-Xms512m -Xmx512m -XX:+UseParallelGC -XX:+AlwaysPreTouch -XX:MetaspaceSize=64m -XX:+ExitOnOutOfMemoryError -XX:-UseCodeCacheFlushing -XX:CompileCommand=quiet -XX:CompileCommand=dontinline,io.netty.channel.epoll.EpollIoHandler::processReady"
+ENV FULCRUM_JAVA_OPTS="-Xms512m -Xmx512m -XX:+UseParallelGC -XX:+AlwaysPreTouch -XX:MetaspaceSize=64m -XX:+ExitOnOutOfMemoryError -XX:CompileCommand=quiet -XX:CompileCommand=dontinline,io.netty.channel.epoll.EpollIoHandler::processReady"
 # SIGTERM from `docker stop` is a graceful shutdown (shutdown-grace); give it as long with --stop-timeout.
 ENTRYPOINT ["sh", "-c", "exec java $FULCRUM_JAVA_OPTS -Dfulcrum.home=/opt/fulcrum -jar lib/fulcrum.jar \"$@\"", "fulcrum"]
 CMD ["run", "--config", "conf/fulcrum.conf"]

@@ -322,10 +322,9 @@ ensure_fulcrum_jar() {
 # no shared perf-data file, whose writes can stall a safepoint on a busy disk; Netty's leak
 # detector off (it samples buffers and records stacks: a debugging aid, and the tests run it); and
 # the launcher's CompileCommands, which keep the event loop's recompilation small, and its
-# MetaspaceSize, which keeps a 25 ms full collection out of the run's third minute, and its
-# -UseCodeCacheFlushing, which keeps JDK 17's sweeper from throwing away the hot read path (bin/fulcrum).
+# MetaspaceSize, which keeps a 25 ms full collection out of the run's third minute (bin/fulcrum).
 FULCRUM_JVM_FLAGS=(-Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:+UseParallelGC -XX:MetaspaceSize=64m -XX:+PerfDisableSharedMem
-    -Dio.netty.leakDetection.level=disabled -XX:-UseCodeCacheFlushing
+    -Dio.netty.leakDetection.level=disabled
     -XX:CompileCommand=quiet -XX:CompileCommand=dontinline,io.netty.channel.epoll.EpollIoHandler::processReady)
 if [[ -n "${FULCRUM_JVM_OPTS:-}" ]]; then
     # Extra or overriding flags from the environment, split on spaces.
