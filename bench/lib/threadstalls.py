@@ -11,6 +11,10 @@ slot's start) against in how many slots of the run it did: a thread near a far l
 stalled slots than of all slots is taking the event loop's core when requests wait (bench/README.md,
 2026-12-02 evening: the JIT compiler threads early in a JVM's life, the health checker before its
 probes kept their connections).
+
+The sampler is not free: reading /proc every 5 ms on the load core puts its own beat into the paced
+latencies (clusters of slow requests every ~5.3 ms in runs sampled this way, none without). Compare
+runs sampled alike, and take the latency figures from runs without it.
 """
 import os
 import sys
