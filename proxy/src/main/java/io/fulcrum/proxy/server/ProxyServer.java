@@ -11,7 +11,6 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.fulcrum.proxy.http1.RequestParser;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.fulcrum.proxy.server.tls.ProtocolSwitch;
 import io.fulcrum.proxy.server.tls.TlsContexts;
 import io.netty.channel.ChannelHandlerContext;
@@ -39,12 +38,6 @@ import org.slf4j.LoggerFactory;
 public final class ProxyServer {
 
     private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
-
-    /**
-     * Read sizes for client connections (Netty's defaults: 64 B to 64 KiB, starting at 2 KiB), one
-     * instance for all: the default gives every channel an allocator object of its own.
-     */
-    private static final AdaptiveRecvByteBufAllocator RECEIVE_SIZES = new AdaptiveRecvByteBufAllocator();
 
     private final Transport transport;
     private final EventLoopGroup workers;
@@ -93,7 +86,7 @@ public final class ProxyServer {
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOCATOR, transport.allocator())
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_SIZES)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, transport.clientReads())
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {

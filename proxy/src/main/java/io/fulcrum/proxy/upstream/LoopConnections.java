@@ -90,7 +90,7 @@ public final class LoopConnections {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.ALLOCATOR, transport.allocator())
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new ResponseReadBatching(
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new ReadBatching(
                         MIN_READ_BUFFER, INITIAL_READ_BUFFER, MAX_READ_BUFFER, MAX_READ_BATCH));
     }
 

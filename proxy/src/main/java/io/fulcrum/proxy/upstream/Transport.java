@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -20,6 +21,8 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  * channels of one request share an event loop, so both must be of the same transport.
  */
 public final class Transport {
+
+    private static final RecvByteBufAllocator CLIENT_READS = new ReadBatching(64, 2048, 64 * 1024, 0);
 
     private final boolean epoll;
 
@@ -45,6 +48,17 @@ public final class Transport {
      */
     public ByteBufAllocator allocator() {
         return ByteBufAllocator.DEFAULT;
+    }
+
+    /**
+     * How client connections read: one buffer per {@code read()} (they do not auto-read; the next read
+     * is asked for when the connection can take another request), sized as Netty's default does (64 B to
+     * 64 KiB, starting at 2 KiB). One instance for all: the default gives every channel an allocator
+     * object of its own. A {@link ReadBatching} like the backend connections', for the JIT's sake (see
+     * there).
+     */
+    public RecvByteBufAllocator clientReads() {
+        return CLIENT_READS;
     }
 
     public String name() {

@@ -12,8 +12,8 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The read-loop decisions of backend connections, driven as Netty's read loop drives them. */
-class ResponseReadBatchingTest {
+/** The read-loop decisions of client and backend connections, driven as Netty's read loop drives them. */
+class ReadBatchingTest {
 
     private final EmbeddedChannel channel = new EmbeddedChannel();
     private final ChannelConfig config = channel.config();
@@ -25,7 +25,7 @@ class ResponseReadBatchingTest {
 
     private static RecvByteBufAllocator.ExtendedHandle handle(int maxBatch) {
         return (RecvByteBufAllocator.ExtendedHandle)
-                new ResponseReadBatching(512, 16 * 1024, 128 * 1024, maxBatch).newHandle();
+                new ReadBatching(512, 16 * 1024, 128 * 1024, maxBatch).newHandle();
     }
 
     /** One read of the loop: the buffer offered, and what the socket gave. */
@@ -80,6 +80,32 @@ class ResponseReadBatchingTest {
         h.reset(config);
         read(h, -1);
         assertFalse(h.continueReading());
+    }
+
+    /** Client connections (no batch) decide as Netty's adaptive handle does. */
+    @Test
+    void withoutABatchOneReadPerReadCallWhileAutoReadIsOffAndNettysRuleWhileOn() {
+        RecvByteBufAllocator.ExtendedHandle h = handle(0);
+        config.setAutoRead(false);
+        h.reset(config);
+        read(h, h.guess());
+        assertFalse(h.continueReading(), "auto-read off: the next read waits for the next read()");
+
+        config.setAutoRead(true);                       // an HTTP/2 connection reads freely
+        h.reset(config);
+        int reads = 0;
+        do {
+            read(h, h.guess());
+            reads++;
+        } while (h.continueReading() && reads < 100);
+        assertEquals(16, reads, "full reads go on up to Netty's 16 messages per wake-up");
+        h.reset(config);
+        read(h, 10);
+        assertFalse(h.continueReading(), "a short read drained the socket");
+        h.reset(config);
+        read(h, h.guess());
+        assertTrue(h.continueReading(() -> true));
+        assertFalse(h.continueReading(() -> false), "the transport says the socket is drained");
     }
 
     @Test
