@@ -87,9 +87,9 @@ final class ReadBatching implements RecvByteBufAllocator {
         }
 
         /**
-         * With a batch, ignores auto-read on purpose (the delegate would stop after one read when it is off): the
-         * batch is the unit of backpressure here. A short read means the socket is drained, so no
-         * read is spent just to meet EAGAIN.
+         * With a batch, ignores auto-read on purpose (the delegate would stop after one read when it
+         * is off): the batch is the unit of backpressure here. A short read means the socket is
+         * drained, so no read is spent just to meet EAGAIN.
          */
         @Override
         public boolean continueReading(UncheckedBooleanSupplier maybeMoreData) {
