@@ -7,7 +7,10 @@ Reads `h2load --log-file` logs (compare.sh --keep leaves them as CONTENDER/paced
 is stalled when a request in it took STALL_US or more. For each log it prints the stalled slots and
 the percentiles of the requests in the other slots: when two proxies' unstalled percentiles agree,
 the difference in their p99 comes from the stalls (the host, the load generator's core, or something
-in the proxy that bursts, such as a health probe).
+in the proxy that bursts, such as a health probe). It also prints the longest stretch of stalled slots
+in a row: a few slots is a stall; tens to hundreds is a run whose connections fell into step (see
+latency.py), which can start late enough in a run that its share of requests sent in bursts stays
+under compare.sh's limit for a calm run (bench/README.md, 2026-12-03 from 06:47).
 
 --probes LOG: an nginx access log of the backends' health endpoint written with
 `log_format probe '$msec $server_port';`. Then each run also says how many of its stalled slots lie
@@ -44,6 +47,17 @@ def read_slots(path: str):
     return t0, t1, slots, stalled
 
 
+def longest_stretch(stalled) -> int:
+    """The most stalled slots in a row."""
+    best = run = 0
+    previous = None
+    for k in sorted(stalled):
+        run = run + 1 if previous is not None and k == previous + 1 else 1
+        best = max(best, run)
+        previous = k
+    return best
+
+
 def main() -> None:
     args = sys.argv[1:]
     probes = []
@@ -60,7 +74,7 @@ def main() -> None:
             continue
         t0, t1, slots, stalled = run
         rest = sorted(e for k, v in slots.items() if k not in stalled for e in v)
-        line = f"{path}: {len(stalled)} of {len(slots)} slots stalled"
+        line = f"{path}: {len(stalled)} of {len(slots)} slots stalled, at most {longest_stretch(stalled)} in a row"
         if rest:
             line += "; the others: p50 {} p90 {} p99 {} p99.9 {} us".format(
                 *(nearest_rank(rest, q) for q in (0.5, 0.9, 0.99, 0.999)))
