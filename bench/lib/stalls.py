@@ -52,7 +52,7 @@ def longest_stretch(stalled) -> int:
     best = run = 0
     previous = None
     for k in sorted(stalled):
-        run = run + 1 if previous is not None and k == previous + 1 else 1
+        run = run + 1 if k - 1 == previous else 1
         best = max(best, run)
         previous = k
     return best
