@@ -11,6 +11,9 @@ import sys
 from collections import defaultdict
 
 NAMES = {"direct": "direct (one backend)", "fulcrum": "Fulcrum", "nginx": "NGINX", "haproxy": "HAProxy"}
+# A paced round's longest stretch of stalled 20 ms slots is noted from this many up: calm rounds had at
+# most 4 in 98 of 99 (2026-12-03), rounds whose load fell into step 48 to 262.
+STALLED_RUN_NOTE = 10
 ORDER = ["direct-1", "fulcrum-1", "nginx-1", "haproxy-1", "fulcrum-2", "nginx-2", "haproxy-2"]
 
 # (metric, column title, decimals, higher is better)
@@ -114,6 +117,9 @@ def by_round(values, failures, metric, decimals, kind):
             burst = values[key].get(f"paced_burst_pct@{r}") if kind == "paced" else None
             if burst:
                 notes.append(f"{burst[0]:.1f} %")
+            stalled = values[key].get(f"paced_stalled_run@{r}") if kind == "paced" else None
+            if stalled and stalled[0] >= STALLED_RUN_NOTE:
+                notes.append(f"{stalled[0]:.0f} stalled slots in a row")
             steal = values[key].get(f"{kind}_steal_ms@{r}")
             if steal:
                 notes.append(f"{steal[0]:.0f} ms stolen")
@@ -182,7 +188,8 @@ def main() -> None:
         out.append("")
         out.append("Paced p99 ms, with the share of the round's requests h2load sent in bursts (20 or more in one "
                    "0.2 ms slot; more than a few per cent means its connections had fallen into step, not a "
-                   "paced load):")
+                   f"paced load) and, from {STALLED_RUN_NOTE} up, the most 20 ms slots in a row with a request of "
+                   "1 ms or more (a load that fell into step late in its run, with few requests in bursts):")
         out.append("")
         out.append(paced)
         out.append("")
