@@ -157,7 +157,7 @@ paced_attempt() {
     # tens or more is a load that fell into step late in the run, with too few requests in bursts to
     # pass the burst limit (bench/README.md, 2026-12-03 from 08:20). Reported, not a limit.
     local stalled_run
-    stalled_run="$(python3 "${BENCH_LIB}/stalls.py" "${logf}" | sed -n 's/.*, at most \([0-9]*\) in a row.*/\1/p')"
+    stalled_run="$(python3 "${BENCH_LIB}/stalls.py" "${logf}" | sed -n 's/.*, at most \([0-9]*\) in a row.*/\1/p')" || stalled_run=""
     # Whether the load was still paced (lib/latency.py): a round whose connections fell into step
     # measured how fast a proxy drains bursts of 100, not its latency at 14,500 req/s.
     log "${key}: paced round ${round}, attempt ${attempt}: p99 ${p99} ms, ${burst} % of requests sent in bursts, ${steal_ms} ms stolen"
