@@ -157,13 +157,13 @@ paced_attempt() {
     # tens or more is a load that fell into step late in the run, with too few requests in bursts to
     # pass the burst limit (bench/README.md, 2026-12-03 from 08:20). Reported, not a limit.
     local stalled_run
-    stalled_run="$(python3 "${BENCH_LIB}/stalls.py" "${logf}" | sed -n 's/.*, at most \([0-9]*\) in a row.*/\1/p')" || stalled_run=""
+    stalled_run="$(python3 "${BENCH_LIB}/stalls.py" --longest-stretch "${logf}")" || stalled_run=0
     # Whether the load was still paced (lib/latency.py): a round whose connections fell into step
     # measured how fast a proxy drains bursts of 100, not its latency at 14,500 req/s.
     log "${key}: paced round ${round}, attempt ${attempt}: p99 ${p99} ms, ${burst} % of requests sent in bursts, ${steal_ms} ms stolen"
     {
         echo "paced_burst_pct ${burst}"
-        echo "paced_stalled_run ${stalled_run:-0}"
+        echo "paced_stalled_run ${stalled_run}"
         echo "paced_steal_ms ${steal_ms}"
         # "finished in 8.10s, 14320.50 req/s, ..." -> the rate actually served
         echo "paced_rps $(echo "${out}" | sed -n 's/^finished in [0-9.]*s, \([0-9.]*\) req\/s.*/\1/p')"

@@ -1,6 +1,7 @@
 """Where a paced run's slow requests are: stalled 20 ms slots, and the latency of the rest.
 
 usage: stalls.py [--probes LOG] H2LOAD_LOG...
+       stalls.py --longest-stretch H2LOAD_LOG   (the number alone, for compare.sh; 0 without a success)
 
 Reads `h2load --log-file` logs (compare.sh --keep leaves them as CONTENDER/paced-rROUND-aATTEMPT.log; lines are
 `start-us <TAB> status <TAB> elapsed-us`). Each run is cut into 20 ms slots by request start; a slot
@@ -60,6 +61,10 @@ def longest_stretch(stalled) -> int:
 
 def main() -> None:
     args = sys.argv[1:]
+    if len(args) == 2 and args[0] == "--longest-stretch":
+        run = read_slots(args[1])
+        print(0 if run is None else longest_stretch(run[3]))
+        return
     probes = []
     if len(args) >= 2 and args[0] == "--probes":
         with open(args[1], encoding="ascii") as f:
