@@ -26,9 +26,8 @@ RUN sed -i 's/bind = "127.0.0.1:8080"/bind = "0.0.0.0:8080"/' conf/fulcrum.conf 
     && chown -R fulcrum:fulcrum conf
 USER fulcrum
 EXPOSE 8080 9090
-# The launcher's defaults, copied from bin/fulcrum's default_opts (the image runs java without the
-# launcher): keep the two in step. Why each flag: the comments there.
-ENV FULCRUM_JAVA_OPTS="-Xms512m -Xmx512m -XX:+UseParallelGC -XX:+AlwaysPreTouch -XX:MetaspaceSize=64m -XX:+ExitOnOutOfMemoryError -XX:CompileCommand=quiet -XX:CompileCommand=dontinline,io.netty.channel.epoll.EpollIoHandler::processReady"
+# JVM flags: conf/jvm.options, as the launcher reads them (the image runs java without the launcher);
+# FULCRUM_JAVA_OPTS=... (docker run -e) replaces them all.
 # SIGTERM from `docker stop` is a graceful shutdown (shutdown-grace); give it as long with --stop-timeout.
-ENTRYPOINT ["sh", "-c", "exec java $FULCRUM_JAVA_OPTS -Dfulcrum.home=/opt/fulcrum -jar lib/fulcrum.jar \"$@\"", "fulcrum"]
+ENTRYPOINT ["sh", "-c", "exec java ${FULCRUM_JAVA_OPTS:-$(grep -v '^[[:space:]]*#' conf/jvm.options)} -Dfulcrum.home=/opt/fulcrum -jar lib/fulcrum.jar \"$@\"", "fulcrum"]
 CMD ["run", "--config", "conf/fulcrum.conf"]

@@ -313,19 +313,12 @@ ensure_fulcrum_jar() {
     fi
 }
 
-# JVM flags for Fulcrum in every benchmark. The launcher's fixed heap (bin/fulcrum: 512 MiB), touched
-# up front, so neither heap growth nor first-touch page faults land in the measurements, and so the
-# young collections come as often as they do for a user: at the paced load one every ~10 s (with
-# the 256 MiB used before 2026-12-02 evening, every ~5 s: about one stalled 20 ms slot per paced
-# run); the parallel collector because its young pauses are about a millisecond and it costs the
-# least CPU per request;
-# no shared perf-data file, whose writes can stall a safepoint on a busy disk; Netty's leak
-# detector off (it samples buffers and records stacks: a debugging aid, and the tests run it); and
-# the launcher's CompileCommands, which keep the event loop's recompilation small, and its
-# MetaspaceSize, which keeps a 25 ms full collection out of the run's third minute (bin/fulcrum).
-FULCRUM_JVM_FLAGS=(-Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:+UseParallelGC -XX:MetaspaceSize=64m -XX:+PerfDisableSharedMem
-    -Dio.netty.leakDetection.level=disabled
-    -XX:CompileCommand=quiet -XX:CompileCommand=dontinline,io.netty.channel.epoll.EpollIoHandler::processReady)
+# JVM flags for Fulcrum in every benchmark: the launcher's, read from the file it reads
+# (conf/jvm.options, where each flag's reason is), so that what is measured is what ships. The daemon
+# turns Netty's leak detector off itself (Main), as it does for a user.
+[[ -r "${REPO_DIR}/conf/jvm.options" ]] || die "${REPO_DIR}/conf/jvm.options is missing"
+mapfile -t FULCRUM_JVM_FLAGS < <(sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' -e '/^#/d' -e '/^$/d' \
+    "${REPO_DIR}/conf/jvm.options")
 if [[ -n "${FULCRUM_JVM_OPTS:-}" ]]; then
     # Extra or overriding flags from the environment, split on spaces.
     read -r -a _extra_jvm <<<"${FULCRUM_JVM_OPTS}"
