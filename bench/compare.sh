@@ -389,34 +389,47 @@ warm_every_shape() {
         "http://127.0.0.1:${port}/" >/dev/null
 }
 
+# Fulcrum's JVM warm-up, before the first round (NGINX and HAProxy have no JIT and need none): a
+# longer keep-alive run, then unrecorded passes of every load shape. The JIT compiles each load shape's
+# code (paced sleeps and wake-ups, 64 KiB reads, accepts and closes) only once it sees it, and brings
+# it to its last tier over the next passes: measured by thread, C2 took 3-5 us per paced request in
+# rounds 1 and 2 and under 0.3 in round 3. With two unrecorded passes C2 still took 1.3-2.0 us per
+# paced request in round 1 (recompiling the event loop after rare branches: connections a load
+# generator drops with answers in flight), and a compilation shares the one core with the event loop,
+# which shows in that round's p99. Three passes; --quick, which only checks the script end to end,
+# makes one to stay under 3 minutes.
+# Why before the first round and not at the start of Fulcrum's turn in it: the passes leave Fulcrum's
+# pool with backend connections that carried 64 KiB answers seconds before, and round 1's 64 KiB run
+# then got them: in 10 of 11 runs on 2026-12-03 it was Fulcrum's lowest, 9-11 % under a later round
+# in a by-hand series, and NGINX given the same passes dipped too (18 % in one of two trials;
+# bench/README.md, "2026-12-03, from 10:58"). Done here, those connections have sat idle past the
+# pool's 30 s before Fulcrum's round-1 turn, so every measured 64 KiB run starts, as each peer's
+# does, from connections opened in the same round.
+warm_jvm() {
+    local key="$1" pass passes=$((QUICK == 1 ? 1 : 3))
+    if ! kill -0 "${PID[$key]}" 2>/dev/null; then
+        return 0 # measure_contender reports it
+    fi
+    log "${key}: JVM warm-up (${JVM_FIRST_WARM}s keep-alive, ${passes} unrecorded pass(es) of every load shape)"
+    unpark "${key}"
+    pinned "${LOAD_CPUS}" wrk -t1 -c"${CONNECTIONS}" -d"${JVM_FIRST_WARM}s" "http://127.0.0.1:${PORT[$key]}/" >/dev/null
+    for ((pass = 1; pass <= passes; pass++)); do
+        warm_every_shape "${key}"
+    done
+    park "${key}"
+    log "${key}: JVM warm-up done"
+}
+
 # One contender's whole set of measurements in one round.
 measure_contender() {
-    local key="$1" round="$2" warm="${WARM}"
-    if [[ "${key}" == fulcrum-* && "${round}" -eq 1 ]]; then
-        warm="${JVM_FIRST_WARM}"
-    fi
+    local key="$1" round="$2"
     if ! kill -0 "${PID[$key]}" 2>/dev/null; then
         fail_contender "${key}" "exited during the run (round ${round}): $(tail -1 "${BENCH_TMP}/${key}/proxy.err" 2>/dev/null)"
         return 0
     fi
-    log "round ${round}/${ROUNDS}: ${key} (warm-up ${warm}s)"
+    log "round ${round}/${ROUNDS}: ${key} (warm-up ${WARM}s)"
     unpark "${key}"
-    pinned "${LOAD_CPUS}" wrk -t1 -c"${CONNECTIONS}" -d"${warm}s" "http://127.0.0.1:${PORT[$key]}/" >/dev/null
-    if [[ "${key}" == fulcrum-* && "${round}" -eq 1 ]]; then
-        # The JIT compiles each load shape's code (paced sleeps and wake-ups, 64 KiB reads, accepts and
-        # closes) only once it sees it, and brings it to its last tier over the next passes: measured
-        # by thread, C2 took 3-5 us per paced request in rounds 1 and 2 and under 0.3 in round 3. With
-        # two unrecorded passes C2 still took 1.3-2.0 us per paced request in round 1 (recompiling the
-        # event loop after rare branches: connections a load generator drops with answers in flight),
-        # and a compilation shares the one core with the event loop, which shows in that round's p99.
-        # Three passes are the JVM's longer warm-up; the others need none. --quick, which only checks
-        # the script end to end, makes one pass to stay under 3 minutes.
-        local pass passes=$((QUICK == 1 ? 1 : 3))
-        for ((pass = 1; pass <= passes; pass++)); do
-            warm_every_shape "${key}"
-        done
-        log "${key}: JVM warm-up (${passes} unrecorded pass(es) of every load shape) done"
-    fi
+    pinned "${LOAD_CPUS}" wrk -t1 -c"${CONNECTIONS}" -d"${WARM}s" "http://127.0.0.1:${PORT[$key]}/" >/dev/null
     measure_keepalive "${key}" "${round}"
     measure_paced "${key}" "${round}"
     measure_bulk "${key}" "${round}"
@@ -434,11 +447,15 @@ write_meta() {
         echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
         echo "mode=$([[ ${QUICK} -eq 1 ]] && echo quick || echo full)"
         echo "rounds=${ROUNDS}"
-        echo "durations=warm-up ${WARM}s (Fulcrum's first ${JVM_FIRST_WARM}s plus $((QUICK == 1 ? 1 : 3)) unrecorded pass(es) of every load shape), keep-alive ${RUN}s, paced ${PACED}s, 64k ${BULK}s, new-connection ${CLOSE}s"
+        echo "durations=warm-up ${WARM}s (and before the first round Fulcrum's JVM warm-up: ${JVM_FIRST_WARM}s plus $((QUICK == 1 ? 1 : 3)) unrecorded pass(es) of every load shape), keep-alive ${RUN}s, paced ${PACED}s, 64k ${BULK}s, new-connection ${CLOSE}s"
         echo "cpus=${CPU_COUNT} cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'))"
         echo "layout=load generator and backends on CPU ${LOAD_CPUS:-any}; one-thread proxies on CPU ${PROXY1_CPUS:-any}; two-thread proxies on CPUs ${PROXY2_CPUS:-any (not pinned)}"
         echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)"
         echo "kernel=$(uname -r)"
+        # The backends' congestion control decides how they pace their answers on loopback (BBR
+        # without the fq qdisc paces inside TCP, with a timer per throttled send), so it goes with
+        # the figures: bench/README.md, "2026-12-03, from 10:58".
+        echo "tcp=congestion control $(sysctl -n net.ipv4.tcp_congestion_control 2>/dev/null || echo unknown), default qdisc $(sysctl -n net.core.default_qdisc 2>/dev/null || echo unknown)"
         echo "nginx=$(nginx -v 2>&1 | sed 's/^nginx version: //')"
         echo "haproxy=$(haproxy -v | head -1 | cut -d' ' -f3)"
         echo "wrk=$(wrk -v 2>&1 | head -1 | cut -d' ' -f2)"
@@ -470,6 +487,9 @@ main() {
     # Started on their own CPUs (so each sizes its threads for them), then parked until their turn.
     for key in "${CONTENDERS[@]}"; do
         park "${key}"
+    done
+    for key in "${CONTENDERS[@]}"; do
+        [[ "${key}" != fulcrum-* || -n "${FAILED[${key}]:-}" ]] || warm_jvm "${key}"
     done
     for ((round = 1; round <= ROUNDS; round++)); do
         for ((i = 0; i < n; i++)); do

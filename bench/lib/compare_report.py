@@ -230,7 +230,7 @@ def main() -> None:
         out.append("")
     out.append("## Set-up")
     out.append("")
-    for k in ("date", "cpus", "layout", "load_before", "load_after", "durations", "kernel", "nginx", "haproxy",
+    for k in ("date", "cpus", "layout", "load_before", "load_after", "durations", "kernel", "tcp", "nginx", "haproxy",
               "wrk", "h2load", "java", "fulcrum", "calm"):
         if k in meta:
             out.append(f"- {k.replace('_', ' ')}: {meta[k]}")
