@@ -400,7 +400,7 @@ warm_every_shape() {
 # makes one to stay under 3 minutes.
 # Why before the first round and not at the start of Fulcrum's turn in it: the passes leave Fulcrum's
 # pool with backend connections that carried 64 KiB answers seconds before, and round 1's 64 KiB run
-# then got them: in 10 of 11 runs on 2026-12-03 it was Fulcrum's lowest, 9-11 % under a later round
+# then got them: in 10 of 11 runs on 2026-12-03 it was Fulcrum's lowest, 9-29 % under a later round
 # in a by-hand series, and NGINX given the same passes dipped too (18 % in one of three trials;
 # bench/README.md, "2026-12-03, from 10:58"). Done here, those connections have sat idle past the
 # pool's 30 s before Fulcrum's round-1 turn, so every measured 64 KiB run starts, as each peer's
