@@ -137,7 +137,7 @@ public final class Main {
         // Handle TERM and INT ourselves (not with a shutdown hook) so a graceful stop exits 0.
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
         Signal.handle(new Signal("INT"), s -> stop.countDown());
-        try (Daemon daemon = Daemon.start(config)) {
+        try (Daemon daemon = Daemon.start(config, true)) {
             // SIGHUP reloads the config, as POST /api/v1/reload does; off the signal thread.
             SignalHandler before = Signal.handle(new Signal("HUP"),
                     s -> daemon.control().execute(daemon::reloadQuietly));

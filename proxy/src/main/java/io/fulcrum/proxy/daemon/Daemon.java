@@ -111,9 +111,18 @@ public final class Daemon implements AutoCloseable {
 
     /** Builds and starts everything; on failure, whatever was started is stopped again. */
     public static Daemon start(FulcrumConfig config) {
+        return start(config, false);
+    }
+
+    /**
+     * As {@link #start(FulcrumConfig)}; with {@code settleHeap}, one full collection just before the
+     * listeners are bound ({@link StartupHeap}): for the daemon process, which owns its JVM, not for a
+     * daemon embedded beside other work (the tests).
+     */
+    public static Daemon start(FulcrumConfig config, boolean settleHeap) {
         Daemon d = new Daemon(config);
         try {
-            d.startAll();
+            d.startAll(settleHeap);
             return d;
         } catch (RuntimeException e) {
             d.stopAll(Duration.ZERO);
@@ -121,7 +130,7 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
-    private void startAll() {
+    private void startAll(boolean settleHeap) {
         // Health first: it hears of every pool added below, and its events reach the listeners bound after.
         health = new BackendHealth(control, server.transport());
         pools.addListener(health);
@@ -149,6 +158,9 @@ public final class Daemon implements AutoCloseable {
             }
         });
         accessLog = AccessLog.open(config.accessLog());
+        if (settleHeap) {
+            StartupHeap.settle(); // what is built above lives as long as the daemon; no request waits yet
+        }
         for (ListenerConfig lc : config.listeners()) {
             ListenerContext ctx = newListener(lc);
             ctx.routes(applier.routes(lc));
