@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * With the parallel collector that ships ({@code conf/jvm.options}), a fresh daemon under keep-alive
  * load paused 9.5-23 ms in each of its first seven young collections, then 0.6-0.9 ms once the set was
  * tenured; with this collection first, 4.3-7.4 ms and then the same (bench/README.md, 2026-12-03 from
- * 17:53: what is left is what the first requests build). A request leaves about 0.8 KiB behind, so at
+ * 17:53: what is left is what the first requests build, which {@code -XX:InitialTenuringThreshold=1} in
+ * conf/jvm.options tenures at the second collection). A request leaves about 0.8 KiB behind, so at
  * 1,000 requests a second those seven collections come over the first 18 minutes after every start.
  * The collection costs about 30 ms of start-up, before the listeners are bound: no request waits on it.
  *
