@@ -2,13 +2,16 @@
 # The paced load alone: proxy CPU per request, split into user and system time, for one or more
 # Fulcrum builds beside NGINX and HAProxy, one thread each. See bench/COMPARE.md ("A/B").
 #
-# usage: bench/paced.sh [--rounds N] [--seconds S] [--jar LABEL=PATH]... [--no-peers] [--keep]
+# usage: bench/paced.sh [--rounds N] [--seconds S] [--jar LABEL=PATH]... [--no-peers] [--full-speed] [--keep]
 #   --rounds N        rounds of every contender, interleaved, order rotating (default 5)
 #   --seconds S       length of each paced run (default 6)
 #   --jar LABEL=PATH  a Fulcrum build to measure, as contender "fulcrumLABEL" (repeatable; default
 #                     one: proxy/target/fulcrum.jar as "fulcrum")
 #   --flags LABEL=FLAGS  extra JVM flags for the build LABEL (after the bench's own: they win)
 #   --no-peers        Fulcrum builds only, no NGINX and HAProxy
+#   --full-speed      measure at compare.sh's keep-alive load (wrk -t1 -c64 for --seconds) instead of
+#                     the paced one: the figure that decides keep-alive req/s where the proxy's own core
+#                     saturates before the load core does (bench/README.md, 2026-12-03 from 17:53)
 #   --keep            keep the temp folder and print where it is
 #
 # compare.sh measures everything (10 minutes); this measures the one figure that moves least between
@@ -29,6 +32,7 @@ PEERS=1
 PACED_CLIENTS=100
 PACED_RPS_PER_CLIENT=145
 CONNECTIONS=64
+FULL_SPEED=0
 JARS=()
 FLAGS=()
 
@@ -57,6 +61,7 @@ parse_args() {
                 shift
                 ;;
             --no-peers) PEERS=0 ;;
+            --full-speed) FULL_SPEED=1 ;;
             --keep) KEEP_TMP=1 ;;
             -h | --help) usage; exit 0 ;;
             *) usage >&2; exit 2 ;;
@@ -128,6 +133,27 @@ paced_load() {
         "http://127.0.0.1:${PORT[$1]}/" 2>&1
 }
 
+# The load measured: the paced one, or with --full-speed compare.sh's keep-alive run of the same length.
+measured_load() {
+    if [[ ${FULL_SPEED} -eq 1 ]]; then
+        pinned "${LOAD_CPUS}" wrk -t1 -c"${CONNECTIONS}" -d"${PACED}s" "http://127.0.0.1:${PORT[$1]}/" 2>&1
+    else
+        paced_load "$1"
+    fi
+}
+
+# The requests that load's output says were answered.
+measured_requests() {
+    if [[ ${FULL_SPEED} -eq 1 ]]; then
+        # "  184117 requests in 6.00s, 25.81MB read"; non-2xx answers would be a broken proxy: none counted
+        [[ "$1" != *"Non-2xx"* ]] || return 0
+        echo "$1" | sed -n 's/^ *\([0-9]*\) requests in .*/\1/p'
+    else
+        # "requests: 87000 total, 87000 started, 87000 done, 87000 succeeded, 0 failed, ..."
+        echo "$1" | sed -n 's/^requests: .* \([0-9]*\) succeeded.*/\1/p'
+    fi
+}
+
 # One JIT warm-up for every Fulcrum build, as compare.sh gives it: 20 s of keep-alive load and two
 # unrecorded paced passes. NGINX and HAProxy need none.
 warm_up() {
@@ -153,10 +179,9 @@ measure() {
         read -r lu0 ls0 < <(loop_user_sys_ticks "${pid}")
     fi
     read -r u0 s0 < <(user_sys_ticks "${pid}")
-    out="$(paced_load "${key}")" || { park "${key}"; log "${key}: h2load failed: $(echo "${out}" | tail -1)"; return 0; }
+    out="$(measured_load "${key}")" || { park "${key}"; log "${key}: load failed: $(echo "${out}" | tail -1)"; return 0; }
     read -r u1 s1 < <(user_sys_ticks "${pid}")
-    # "requests: 87000 total, 87000 started, 87000 done, 87000 succeeded, 0 failed, ..."
-    requests="$(echo "${out}" | sed -n 's/^requests: .* \([0-9]*\) succeeded.*/\1/p')"
+    requests="$(measured_requests "${out}")"
     user="$(cpu_us_per_request $((u1 - u0)) "${requests}")"
     sys="$(cpu_us_per_request $((s1 - s0)) "${requests}")"
     if [[ "${key}" == fulcrum* ]]; then

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * 17:53: what is left is what the first requests build, which {@code -XX:InitialTenuringThreshold=1} in
  * conf/jvm.options tenures at the second collection). A request leaves about 0.8 KiB behind, so at
  * 1,000 requests a second those seven collections come over the first 18 minutes after every start.
- * The collection costs about 30 ms of start-up, before the listeners are bound: no request waits on it.
+ * The collection costs 30-70 ms of start-up here, before the listeners are bound: no request waits on it.
  *
  * <p>A JVM run with {@code -XX:+DisableExplicitGC} ignores it, which does no harm.
  */
