@@ -76,11 +76,12 @@ public final class ProxyServer {
      */
     public InetSocketAddress bind(ListenerContext listener, HostPort address) {
         ConnectionGate gate = new ConnectionGate(listener);
+        InetSocketAddress bindTo = address.resolve();
         ServerBootstrap b = new ServerBootstrap()
                 // Accepting on the traffic loops: a connection accepted on a separate thread costs a
                 // cross-thread registration (and a wake-up) each; with one thread it costs nothing.
                 .group(workers, workers)
-                .channel(transport.serverChannel())
+                .channelFactory(transport.serverChannelFor(bindTo))
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.AUTO_READ, false)
@@ -94,7 +95,7 @@ public final class ProxyServer {
                     }
                 });
         try {
-            Channel ch = b.bind(address.resolve()).sync().channel();
+            Channel ch = b.bind(bindTo).sync().channel();
             bound.put(listener.name(), ch);
             InetSocketAddress local = (InetSocketAddress) ch.localAddress();
             log.info("listener {} bound to {} ({})", listener.name(), local, transport.name());

@@ -56,6 +56,7 @@ public final class LoopConnections {
     static final int MAX_RESPONSE_HEAD_BYTES = 64 * 1024;
 
     private final EventLoop loop;
+    private final Transport transport;
     private final Bootstrap bootstrap;
     private final long idleTimeoutNanos;
     private final long sweepSlackNanos;
@@ -83,9 +84,10 @@ public final class LoopConnections {
         this.idleTimeoutNanos = idleTimeoutNanos;
         this.sweepSlackNanos = sweepSlackNanos;
         this.ticker = ticker;
+        this.transport = transport;
+        // The channel factory is chosen per connection, by the backend's address family (connect).
         this.bootstrap = new Bootstrap()
                 .group(loop)
-                .channel(transport.socketChannel())
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
@@ -270,6 +272,7 @@ public final class LoopConnections {
     ChannelFuture connect(Backend backend, int connectTimeoutMillis) {
         LoopConnections self = this;
         return bootstrap.clone()
+                .channelFactory(transport.socketChannelFor(backend.socketAddress()))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override

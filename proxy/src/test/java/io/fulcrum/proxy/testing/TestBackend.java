@@ -1,5 +1,6 @@
 package io.fulcrum.proxy.testing;
 
+import io.fulcrum.proxy.config.HostPort;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -41,7 +42,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real HTTP/1.1 backend on 127.0.0.1, port 0, for end-to-end tests. What it does depends on the path:
+ * A real HTTP/1.1 backend on 127.0.0.1 (or a host given), port 0, for end-to-end tests. What it does depends on the path:
  * <ul>
  *   <li>{@code /bytes/N} streams N bytes as a chunked body, with backpressure, never holding it whole;</li>
  *   <li>{@code /upload} counts the request body as it streams in and answers the count;</li>
@@ -64,6 +65,7 @@ public final class TestBackend implements AutoCloseable {
     }
 
     private final String name;
+    private final String host;
     private final EventLoopGroup group;
     private final ConcurrentLinkedQueue<Seen> seen = new ConcurrentLinkedQueue<>();
     private final AtomicInteger connections = new AtomicInteger();
@@ -74,7 +76,13 @@ public final class TestBackend implements AutoCloseable {
     private int port;
 
     public TestBackend(String name) {
+        this(name, "127.0.0.1");
+    }
+
+    /** A backend listening on {@code host} ("::1" for IPv6 loopback). */
+    public TestBackend(String name, String host) {
         this.name = name;
+        this.host = host;
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("backend-" + name, true),
                 NioIoHandler.newFactory());
         start(0);
@@ -91,7 +99,7 @@ public final class TestBackend implements AutoCloseable {
                         ch.pipeline().addLast(new HttpServerCodec(), new Handler());
                     }
                 });
-        server = b.bind("127.0.0.1", wanted).syncUninterruptibly().channel();
+        server = b.bind(host, wanted).syncUninterruptibly().channel();
         port = ((InetSocketAddress) server.localAddress()).getPort();
     }
 
@@ -109,7 +117,7 @@ public final class TestBackend implements AutoCloseable {
     }
 
     public String address() {
-        return "127.0.0.1:" + port;
+        return new HostPort(host, port).toString();
     }
 
     public List<Seen> requests() {

@@ -40,11 +40,17 @@ public final class TestConfigs {
 
     public static FulcrumConfig config(List<RouteConfig> routes, List<PoolConfig> pools, LimitsConfig limits,
                                        TimeoutsConfig timeouts) {
+        return config("127.0.0.1", routes, pools, limits, timeouts);
+    }
+
+    /** As {@link #config(List, List, LimitsConfig, TimeoutsConfig)}, the listener on {@code listenerHost}. */
+    public static FulcrumConfig config(String listenerHost, List<RouteConfig> routes, List<PoolConfig> pools,
+                                       LimitsConfig limits, TimeoutsConfig timeouts) {
         Map<String, PoolConfig> byName = new LinkedHashMap<>();
         for (PoolConfig p : pools) {
             byName.put(p.name(), p);
         }
-        ListenerConfig web = new ListenerConfig("web", new HostPort("127.0.0.1", 0), Optional.empty(), routes);
+        ListenerConfig web = new ListenerConfig("web", new HostPort(listenerHost, 0), Optional.empty(), routes);
         return new FulcrumConfig(Path.of("test.conf"), List.of(web), byName,
                 new AdminConfig(new HostPort("127.0.0.1", 0), Optional.empty(), freshStateFile()),
                 1, timeouts, limits, new AccessLogConfig("", "json"));
@@ -52,7 +58,12 @@ public final class TestConfigs {
 
     /** One listener routing everything to one pool of the given backends. */
     public static FulcrumConfig simple(List<String> addresses, int retries) {
-        return config(List.of(new RouteConfig(Optional.empty(), "/", "web")),
+        return simple("127.0.0.1", addresses, retries);
+    }
+
+    /** One listener on {@code listenerHost}, port 0, routing everything to one pool of the given backends. */
+    public static FulcrumConfig simple(String listenerHost, List<String> addresses, int retries) {
+        return config(listenerHost, List.of(new RouteConfig(Optional.empty(), "/", "web")),
                 List.of(pool("web", "round-robin", addresses, retries)), defaultLimits(), defaultTimeouts());
     }
 
