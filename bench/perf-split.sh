@@ -31,6 +31,10 @@ PACED_CLIENTS=100
 PACED_RPS_PER_CLIENT=145
 CONNECTIONS=64
 CONTENDERS=(fulcrum-1 nginx-1 haproxy-1)
+# Counted per contender beside each recording: every system call, the epoll waits among them (NGINX
+# and HAProxy call epoll_wait, Netty epoll_pwait2), and how often its threads were switched out.
+STAT_EVENTS="raw_syscalls:sys_enter,syscalls:sys_enter_epoll_wait,syscalls:sys_enter_epoll_pwait"
+STAT_EVENTS+=",syscalls:sys_enter_epoll_pwait2,context-switches"
 
 declare -A PID=() PORT=() FAILED=()
 
@@ -108,7 +112,7 @@ task_ids() {
 # One recording of KEY in ROUND: the load for SECONDS_RECORDED + 4 s, perf on the proxy's core from
 # its second 2, then the contender's PIDs and the load's rate written beside the data.
 record() {
-    local key="$1" round="$2" data="${BENCH_TMP}/${1}-r${2}.data" out rate recorder
+    local key="$1" round="$2" data="${BENCH_TMP}/${1}-r${2}.data" out rate recorder counter
     unpark "${key}"
     pinned "${LOAD_CPUS}" wrk -t1 -c"${CONNECTIONS}" -d3s "http://127.0.0.1:${PORT[$key]}/" >/dev/null
     (
@@ -117,7 +121,15 @@ record() {
             >/dev/null 2>&1
     ) &
     recorder=$!
+    (
+        # Over the same seconds, the contender's system calls and context switches (every thread).
+        sleep 2
+        perf stat -x, -e "${STAT_EVENTS}" -p "$(proc_tree "${PID[$key]}" | paste -sd,)" -o "${data}.stat" \
+            -- sleep "${SECONDS_RECORDED}" >/dev/null 2>&1
+    ) &
+    counter=$!
     out="$(load "${key}" $((SECONDS_RECORDED + 4)))" || true
+    wait "${counter}" || log "${key}: perf stat failed (no system call counts)"
     wait "${recorder}" || { log "${key}: perf record failed"; park "${key}"; return 0; }
     if [[ "${key}" == fulcrum* ]]; then
         # Names for the JIT's code, in /tmp/perf-PID.map, where perf report looks for them.

@@ -7,8 +7,10 @@ RAW has one line per recording: contender, round, perf data file, the load's req
 ids of the contender's threads. Every sample of `cpu-clock -F 4999` is 1/4999 s of the recorded core;
 divided by the requests of the recording (req/s x SECONDS) that is µs per request. Samples go to the
 contender (kernel or user: by the object they fell in), to idle (the kernel's idle task, thread 0) or
-to other processes on the core. Prints medians over rounds (min-max when more than one), then the TOP
-kernel functions of the contenders side by side, in µs per request.
+to other processes on the core. Beside each recording, DATA.stat (perf stat -x,) holds the contender's
+system calls, epoll waits and context switches over the same seconds. Prints medians over rounds
+(min-max when more than one), then the TOP kernel functions of the contenders side by side, in µs per
+request.
 """
 import statistics
 import subprocess
@@ -16,6 +18,8 @@ import sys
 from collections import Counter, defaultdict
 
 SAMPLE_HZ = 4999
+# Counted with perf stat, per request; "—" where a recording has no counts.
+COUNTED = ("syscalls", "epoll waits", "context switches")
 
 
 def samples(data):
@@ -35,6 +39,27 @@ def samples(data):
         kind, _, sym = fields[4].partition(" ")
         counts[(tid, fields[3], kind, sym.strip())] += int(fields[1])
     return counts
+
+
+def counts(stat_file):
+    """System calls, epoll waits and context switches from `perf stat -x,` beside a recording."""
+    found = Counter()
+    try:
+        lines = open(stat_file).read().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        f = line.split(",")
+        if len(f) < 3 or not f[0].isdigit():
+            continue
+        event = f[2]
+        if event == "raw_syscalls:sys_enter":
+            found["syscalls"] += int(f[0])
+        elif event.startswith("syscalls:sys_enter_epoll_"):
+            found["epoll waits"] += int(f[0])
+        elif event == "context-switches":
+            found["context switches"] += int(f[0])
+    return found if found else None
 
 
 def user_object(dso):
@@ -62,6 +87,10 @@ def split(data, rate, seconds, tids):
             parts["user"] += us
             users[user_object(dso)] += us
     parts["busy"] = parts["kernel"] + parts["user"]
+    events = counts(data + ".stat")
+    if events is not None:
+        for name in COUNTED:
+            parts[name] = events[name] / (rate * seconds)
     return parts, users, kernel
 
 
@@ -81,14 +110,16 @@ def main():
     if not runs:
         print("no recordings")
         return
-    columns = ["busy", "kernel", "user", "idle", "other processes"]
-    print("µs per request on the proxy's core (median over rounds, min–max):\n")
+    columns = ["busy", "kernel", "user", "idle", "other processes", *COUNTED]
+    print("Per request (median over rounds, min–max): µs on the proxy's core, then the contender's system"
+          " calls, epoll waits among them, and context switches (perf stat over the same seconds):\n")
     print("| contender | req/s | " + " | ".join(columns) + " | user, by object |")
     print("|---|---:|" + "---:|" * len(columns) + "---|")
     kernel_by_key = {}
     for key, rounds in runs.items():
         rates = [r[0] for r in rounds]
-        cols = [cell([r[1][c] for r in rounds]) for c in columns]
+        cols = ["—" if c in COUNTED and not all(c in r[1] for r in rounds) else cell([r[1][c] for r in rounds])
+                for c in columns]
         objects = Counter()
         for r in rounds:
             objects.update({o: v / len(rounds) for o, v in r[2].items()})
