@@ -42,7 +42,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real HTTP/1.1 backend on 127.0.0.1 (or a host given), port 0, for end-to-end tests. What it does depends on the path:
+ * A real HTTP/1.1 backend on 127.0.0.1 (or a host given), port 0, for end-to-end tests. What it does
+ * depends on the path:
  * <ul>
  *   <li>{@code /bytes/N} streams N bytes as a chunked body, with backpressure, never holding it whole;</li>
  *   <li>{@code /upload} counts the request body as it streams in and answers the count;</li>

@@ -1,6 +1,6 @@
 package io.fulcrum.proxy.upstream;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fulcrum.proxy.daemon.Daemon;
@@ -39,8 +39,8 @@ class SocketFamilyTest {
                 assertTrue(has("tcp", LISTEN, listenerPort, 0), "the listener is an IPv4 socket");
                 assertTrue(has("tcp", ESTABLISHED, listenerPort, 0), "the accepted client connection is one too");
                 assertTrue(has("tcp", ESTABLISHED, 0, backend.port()), "the pooled backend connection is one too");
-                assertEquals(false, has("tcp6", LISTEN, listenerPort, 0), "and none of them is an IPv6 socket");
-                assertEquals(false, has("tcp6", ESTABLISHED, 0, backend.port()), "the backend connection neither");
+                assertFalse(has("tcp6", LISTEN, listenerPort, 0), "and none of them is an IPv6 socket");
+                assertFalse(has("tcp6", ESTABLISHED, 0, backend.port()), "the backend connection neither");
             }
         }
     }
