@@ -110,21 +110,22 @@ task_ids() {
 }
 
 # One recording of KEY in ROUND: the load for SECONDS_RECORDED + 4 s, perf on the proxy's core from
-# its second 2, then the contender's PIDs and the load's rate written beside the data.
+# its second 2 (perf itself on the load's core, so the proxy's core holds the proxy alone), then the
+# data file, the load's rate and the contender's thread ids written to RAW.
 record() {
     local key="$1" round="$2" data="${BENCH_TMP}/${1}-r${2}.data" out rate recorder counter
     unpark "${key}"
     pinned "${LOAD_CPUS}" wrk -t1 -c"${CONNECTIONS}" -d3s "http://127.0.0.1:${PORT[$key]}/" >/dev/null
     (
         sleep 2
-        perf record -q -e cpu-clock -F 4999 -C "${PROXY1_CPUS}" -o "${data}" -- sleep "${SECONDS_RECORDED}" \
+        pinned "${LOAD_CPUS}" perf record -q -e cpu-clock -F 4999 -C "${PROXY1_CPUS}" -o "${data}" -- sleep "${SECONDS_RECORDED}" \
             >/dev/null 2>&1
     ) &
     recorder=$!
     (
         # Over the same seconds, the contender's system calls and context switches (every thread).
         sleep 2
-        perf stat -x, -e "${STAT_EVENTS}" -p "$(proc_tree "${PID[$key]}" | paste -sd,)" -o "${data}.stat" \
+        pinned "${LOAD_CPUS}" perf stat -x, -e "${STAT_EVENTS}" -p "$(proc_tree "${PID[$key]}" | paste -sd,)" -o "${data}.stat" \
             -- sleep "${SECONDS_RECORDED}" >/dev/null 2>&1
     ) &
     counter=$!

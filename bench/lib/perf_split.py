@@ -67,6 +67,8 @@ def user_object(dso):
     if dso.startswith("[JIT]") or dso.startswith("perf-"):
         return "JIT code"
     name = dso.rsplit("/", 1)[-1]
+    if name.startswith("libnetty_transport_native_epoll"):
+        return "netty epoll JNI"  # unpacked under a random name at each start
     return name.split(".so")[0] + (".so" if ".so" in name else "")
 
 
