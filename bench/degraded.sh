@@ -256,17 +256,11 @@ main() {
     fi
     write_meta
     start_backends
-    local key round i n="${#CONTENDERS[@]}"
+    local key
     for key in "${CONTENDERS[@]}"; do
         start_contender "${key}"
     done
-    for ((round = 1; round <= ROUNDS; round++)); do
-        for ((i = 0; i < n; i++)); do
-            key="${CONTENDERS[(i + round - 1) % n]}"
-            [[ -z "${FAILED[${key}]:-}" ]] || continue
-            measure_contender "${key}" "${round}"
-        done
-    done
+    rotate_rounds "${ROUNDS}" measure_contender
     echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >>"${META}"
     mkdir -p "$(dirname "${OUT}")"
     python3 "${BENCH_LIB}/degraded_report.py" "${RAW}" "${FAILURES}" "${META}" "${OUT}"

@@ -128,9 +128,7 @@ loop_user_sys_ticks() {
 }
 
 paced_load() {
-    pinned "${LOAD_CPUS}" h2load --h1 -t1 -c"${PACED_CLIENTS}" -r 1 --rate-period 1ms \
-        --rps "${PACED_RPS_PER_CLIENT}" -n $((PACED_CLIENTS * PACED_RPS_PER_CLIENT * PACED)) \
-        "http://127.0.0.1:${PORT[$1]}/" 2>&1
+    paced_h2load "$1" "${PACED}"
 }
 
 # The load measured: the paced one, or with --full-speed compare.sh's keep-alive run of the same length.
@@ -160,12 +158,7 @@ warm_up() {
     local key
     for key in "${CONTENDERS[@]}"; do
         [[ "${key}" == fulcrum* && -z "${FAILED[${key}]:-}" ]] || continue
-        log "${key}: JVM warm-up"
-        unpark "${key}"
-        pinned "${LOAD_CPUS}" wrk -t1 -c"${CONNECTIONS}" -d20s "http://127.0.0.1:${PORT[$key]}/" >/dev/null
-        paced_load "${key}" >/dev/null || true
-        paced_load "${key}" >/dev/null || true
-        park "${key}"
+        fulcrum_warm_up "${key}" "${PACED}"
     done
 }
 
@@ -227,21 +220,9 @@ main() {
     bench_init
     choose_contenders
     start_backends
-    local key round i n="${#CONTENDERS[@]}"
-    for key in "${CONTENDERS[@]}"; do
-        start_contender "${key}"
-    done
-    for key in "${CONTENDERS[@]}"; do
-        park "${key}"
-    done
+    start_parked
     warm_up
-    for ((round = 1; round <= ROUNDS; round++)); do
-        for ((i = 0; i < n; i++)); do
-            key="${CONTENDERS[(i + round - 1) % n]}"
-            [[ -z "${FAILED[${key}]:-}" ]] || continue
-            measure "${key}" "${round}"
-        done
-    done
+    rotate_rounds "${ROUNDS}" measure
     report
 }
 

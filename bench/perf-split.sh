@@ -63,16 +63,10 @@ parse_args() {
     done
 }
 
-paced_load() {
-    pinned "${LOAD_CPUS}" h2load --h1 -t1 -c"${PACED_CLIENTS}" -r 1 --rate-period 1ms \
-        --rps "${PACED_RPS_PER_CLIENT}" -n $((PACED_CLIENTS * PACED_RPS_PER_CLIENT * $2)) \
-        "http://127.0.0.1:${PORT[$1]}/" 2>&1
-}
-
 # The load around a recording, $2 seconds of it: paced, or compare.sh's keep-alive one.
 load() {
     if [[ ${PACED} -eq 1 ]]; then
-        paced_load "$1" "$2"
+        paced_h2load "$1" "$2"
     else
         pinned "${LOAD_CPUS}" wrk -t1 -c"${CONNECTIONS}" -d"$2s" "http://127.0.0.1:${PORT[$1]}/" 2>&1
     fi
@@ -86,18 +80,6 @@ load_rate() {
     else
         echo "$1" | sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p'
     fi
-}
-
-# Fulcrum's JIT warm-up, as paced.sh gives it.
-warm_up() {
-    local key="fulcrum-1"
-    [[ -z "${FAILED[${key}]:-}" ]] || return 0
-    log "${key}: JVM warm-up"
-    unpark "${key}"
-    pinned "${LOAD_CPUS}" wrk -t1 -c"${CONNECTIONS}" -d20s "http://127.0.0.1:${PORT[$key]}/" >/dev/null
-    paced_load "${key}" 6 >/dev/null || true
-    paced_load "${key}" 6 >/dev/null || true
-    park "${key}"
 }
 
 # The kernel's ids of every thread of process $1 and its children, space-separated: perf names
@@ -152,21 +134,10 @@ main() {
     [[ -n "${PROXY1_CPUS}" ]] || die "perf-split.sh needs 2 or more CPUs: the proxy's core is what it records"
     ensure_fulcrum_jar
     start_backends
-    local key round i n="${#CONTENDERS[@]}"
-    for key in "${CONTENDERS[@]}"; do
-        start_contender "${key}"
-    done
-    for key in "${CONTENDERS[@]}"; do
-        park "${key}"
-    done
-    warm_up
-    for ((round = 1; round <= ROUNDS; round++)); do
-        for ((i = 0; i < n; i++)); do
-            key="${CONTENDERS[(i + round - 1) % n]}"
-            [[ -z "${FAILED[${key}]:-}" ]] || continue
-            record "${key}" "${round}"
-        done
-    done
+    start_parked
+    # Fulcrum's JIT warm-up, as paced.sh gives it.
+    [[ -n "${FAILED[fulcrum-1]:-}" ]] || fulcrum_warm_up fulcrum-1 6
+    rotate_rounds "${ROUNDS}" record
     log "$( ((PACED == 1)) && echo "paced load" || echo "full speed (wrk -t1 -c${CONNECTIONS})"), ${ROUNDS} round(s) of ${SECONDS_RECORDED} s"
     python3 "${BENCH_DIR}/lib/perf_split.py" "${RAW}" "${SECONDS_RECORDED}" "${TOP}"
     # The JIT's map is perf's to read at report time only; --keep keeps it with the data.

@@ -340,3 +340,17 @@ start_failure() {
     [[ -n "${why}" ]] || why="$(tail -2 "${dir}/proxy.err" 2>/dev/null | tr '\n' ' ' || true)"
     echo "${why:-no answer on /}"
 }
+
+# rotate_rounds ROUNDS FN — FN KEY ROUND for every contender in CONTENDERS (the caller's array) not in
+# FAILED, ROUNDS times, the order rotating one place each round so no contender always runs first or
+# last.
+rotate_rounds() {
+    local rounds="$1" fn="$2" key round i n="${#CONTENDERS[@]}"
+    for ((round = 1; round <= rounds; round++)); do
+        for ((i = 0; i < n; i++)); do
+            key="${CONTENDERS[(i + round - 1) % n]}"
+            [[ -z "${FAILED[${key}]:-}" ]] || continue
+            "${fn}" "${key}" "${round}"
+        done
+    done
+}

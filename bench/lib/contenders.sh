@@ -116,3 +116,33 @@ unpark() {
     [[ "${key}" != direct-1 && -n "${LOAD_CPUS}" && -n "${PID[$key]:-}" ]] || return 0
     move_contender "${key}" "$(proxy_cpus "${key##*-}")"
 }
+
+# paced_h2load KEY SECONDS — compare.sh's paced load on KEY for SECONDS (PACED_CLIENTS connections at
+# PACED_RPS_PER_CLIENT requests/s each), from the load's CPUs; h2load's output on stdout.
+paced_h2load() {
+    pinned "${LOAD_CPUS}" h2load --h1 -t1 -c"${PACED_CLIENTS}" -r 1 --rate-period 1ms \
+        --rps "${PACED_RPS_PER_CLIENT}" -n $((PACED_CLIENTS * PACED_RPS_PER_CLIENT * $2)) \
+        "http://127.0.0.1:${PORT[$1]}/" 2>&1
+}
+
+# fulcrum_warm_up KEY SECONDS — the JIT warm-up paced.sh and perf-split.sh give a Fulcrum contender:
+# 20 s of keep-alive load (wrk -t1 -c64) and two unrecorded paced runs of SECONDS, on its own CPUs.
+fulcrum_warm_up() {
+    log "$1: JVM warm-up"
+    unpark "$1"
+    pinned "${LOAD_CPUS}" wrk -t1 -c64 -d20s "http://127.0.0.1:${PORT[$1]}/" >/dev/null
+    paced_h2load "$1" "$2" >/dev/null || true
+    paced_h2load "$1" "$2" >/dev/null || true
+    park "$1"
+}
+
+# start_parked — starts every contender in CONTENDERS, then parks them all until their turns.
+start_parked() {
+    local key
+    for key in "${CONTENDERS[@]}"; do
+        start_contender "${key}"
+    done
+    for key in "${CONTENDERS[@]}"; do
+        park "${key}"
+    done
+}
