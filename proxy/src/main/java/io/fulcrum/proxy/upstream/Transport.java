@@ -80,10 +80,10 @@ public final class Transport {
         return epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     }
 
-    public Class<? extends ServerChannel> serverChannel() {
-        return epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-    }
-
+    /**
+     * The client channel class, for a bootstrap that connects to addresses of either family (the health
+     * checker's); dual-stack sockets with epoll.
+     */
     public Class<? extends SocketChannel> socketChannel() {
         return epoll ? EpollSocketChannel.class : NioSocketChannel.class;
     }

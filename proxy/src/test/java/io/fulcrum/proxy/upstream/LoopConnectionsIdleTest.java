@@ -50,9 +50,10 @@ class LoopConnectionsIdleTest {
     void setUp() throws Exception {
         group = transport.newGroup(1, "test-client");
         serverGroup = transport.newGroup(1, "test-server");
+        InetSocketAddress listen = new InetSocketAddress("127.0.0.1", 0);
         server = new ServerBootstrap()
                 .group(serverGroup)
-                .channel(transport.serverChannel())
+                .channelFactory(transport.serverChannelFor(listen))
                 .childHandler(new ChannelInboundHandlerAdapter() {
                     @Override
                     public void channelActive(ChannelHandlerContext ctx) {
@@ -64,7 +65,7 @@ class LoopConnectionsIdleTest {
                         ReferenceCountUtil.release(msg);
                     }
                 })
-                .bind("127.0.0.1", 0).sync().channel();
+                .bind(listen).sync().channel();
         InetSocketAddress addr = (InetSocketAddress) server.localAddress();
         backend = new Backend(new HostPort("127.0.0.1", addr.getPort()), addr, 100, Backend.Source.CONFIG,
                 HealthStatus.UP);
