@@ -38,7 +38,7 @@ IDLE_CONNECTIONS=5000
 # none). See try_run and makeup.
 STEAL_MAX_MS=40
 PACED_BURST_MAX=5
-MAKEUP_SECONDS=200
+MAKEUP_SECONDS=150
 # Per "KIND KEY ROUND" (KIND: keepalive, paced or bulk): the attempt the round keeps, how far over
 # the calm limits it was, and the attempts made.
 declare -A KEPT=() OVER=() ATTEMPTS=()
@@ -71,11 +71,14 @@ parse_args() {
     # requests through the hot path before Fulcrum runs compiled code.
     if [[ ${QUICK} -eq 1 ]]; then
         ROUNDS="${ROUNDS:-1}"
-        WARM=2; JVM_FIRST_WARM=10; RUN=3; PACED=3; BULK=2; CLOSE=2; MAKEUP_SECONDS=0
+        WARM=1; JVM_FIRST_WARM=6; SLICES=1; SLICE=2; PACED=3; BULK=2; CLOSE=2; MAKEUP_SECONDS=0
     else
         ROUNDS="${ROUNDS:-3}"
-        WARM=3; JVM_FIRST_WARM=20; RUN=6; PACED=6; BULK=4; CLOSE=3
+        WARM=3; JVM_FIRST_WARM=20; SLICES=3; SLICE=2; PACED=6; BULK=4; CLOSE=3
     fi
+    # A round's keep-alive figure is SLICES runs of SLICE seconds, interleaved with the other
+    # contenders' (measure_keepalive_slices); a make-up attempt is one run of as many seconds.
+    RUN=$((SLICES * SLICE))
     OUT="${OUT:-${BENCH_DIR}/results/compare-$(date +%Y-%m-%d-%H%M).md}"
 }
 
@@ -99,13 +102,76 @@ wrk_run() {
     echo "${line}" | sed -e 's/^WRK_SUMMARY //' -e 's/[a-z0-9_]*=//g'
 }
 
-# The small answer at full speed over keep-alive connections, KEY in ROUND.
-measure_keepalive() {
-    try_run keepalive "$1" "$2"
+# The small answer at full speed over keep-alive connections, every contender in ROUND: SLICES
+# runs of SLICE seconds each, one contender after another, the order moving one place per slice (and
+# per round), each run after a 1 s unrecorded one (the contender has just been moved to its CPUs and
+# wrk opens new connections). The round's figures for a contender are over its slices together:
+# requests/s and CPU per request from the summed requests, seconds and ticks, wrk's p50 and p99 the
+# median of its slices', steal the sum. Why slices and not one run per contender in its turn: on a
+# VM whose proxy core saturates first (the AMD EPYC VM of 2026-12-03), the same proxy's keep-alive
+# rate moved 20-40 % between rounds a minute apart, with the host, and one run per round put each
+# contender in a different minute; seconds apart, a slow stretch of the host falls on all of them
+# (bench/README.md, "2026-12-03, from 22:41").
+measure_keepalive_slices() {
+    local round="$1" slice i key n="${#CONTENDERS[@]}"
+    for ((slice = 1; slice <= SLICES; slice++)); do
+        for ((i = 0; i < n; i++)); do
+            key="${CONTENDERS[(i + (round - 1) * SLICES + slice - 1) % n]}"
+            [[ -z "${FAILED[${key}]:-}" ]] || continue
+            kill -0 "${PID[$key]}" 2>/dev/null || continue # measure_contender reports it
+            unpark "${key}"
+            pinned "${LOAD_CPUS}" wrk -t1 -c"${CONNECTIONS}" -d1s "http://127.0.0.1:${PORT[$key]}/" >/dev/null
+            keepalive_slice "${key}" "${round}" "${slice}" || true
+            park "${key}"
+        done
+    done
+    for key in "${CONTENDERS[@]}"; do
+        [[ -s "${BENCH_TMP}/${key}/keepalive-r${round}.slices" ]] || continue
+        keepalive_round_figures "${key}" "${round}"
+    done
 }
 
-# One keep-alive run of KEY in ROUND (attempt ATTEMPT): writes its figures, as "metric value" lines,
-# to ${BENCH_TMP}/KEY/keepalive-rROUND-aATTEMPT.vals and prints "steal_ms 0".
+# One slice of KEY's keep-alive run in ROUND: appends "requests duration_us errors p50_us p99_us
+# cpu_ticks steal_ticks" to ${BENCH_TMP}/KEY/keepalive-rROUND.slices.
+keepalive_slice() {
+    local key="$1" round="$2" slice="$3" pid="${PID[$1]}" c0 c1 s0 s1 req bytes dur err p50 p99
+    s0="$(machine_steal_ticks)"
+    c0="$(proc_cpu_ticks "${pid}")"
+    read -r req bytes dur err p50 p99 < <(wrk_run "${key}" "${SLICE}" /) || { log "${key}: wrk failed"; return 1; }
+    c1="$(proc_cpu_ticks "${pid}")"
+    s1="$(machine_steal_ticks)"
+    echo "${req} ${dur} ${err} ${p50} ${p99} $((c1 - c0)) $((s1 - s0))" >>"${BENCH_TMP}/${key}/keepalive-r${round}.slices"
+    log "${key}: keep-alive round ${round}, slice ${slice}/${SLICES}: ${req} requests, $(((s1 - s0) * 1000 / CLK_TCK)) ms stolen"
+}
+
+# The figures of KEY's keep-alive slices in ROUND, kept as the round's first attempt (keep_attempt):
+# a make-up attempt, when the slices together lost more than STEAL_MAX_MS, is one run of RUN seconds.
+keepalive_round_figures() {
+    local key="$1" round="$2" req dur err p50 p99 ticks steal
+    read -r req dur err p50 p99 ticks steal < <(awk '
+        { req += $1; dur += $2; err += $3; ticks += $6; steal += $7; p50[NR] = $4; p99[NR] = $5 }
+        function median(a, n,   i, j, t) {
+            for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+            return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+        }
+        END { print req, dur, err, median(p50, NR), median(p99, NR), ticks, steal }' \
+        "${BENCH_TMP}/${key}/keepalive-r${round}.slices")
+    local stolen=$((steal * 1000 / CLK_TCK))
+    {
+        echo "rps $(awk -v n="${req}" -v d="${dur}" 'BEGIN { printf "%.0f", n / (d / 1e6) }')"
+        echo "wrk_p50_ms $(awk -v v="${p50}" 'BEGIN { printf "%.3f", v / 1000 }')"
+        echo "wrk_p99_ms $(awk -v v="${p99}" 'BEGIN { printf "%.3f", v / 1000 }')"
+        echo "errors ${err}"
+        echo "keepalive_steal_ms ${stolen}"
+        echo "keepalive_slices $(wc -l <"${BENCH_TMP}/${key}/keepalive-r${round}.slices")"
+        [[ "${key}" == direct-1 ]] || echo "cpu_us_full $(cpu_us_per_request "${ticks}" "${req}")"
+    } >"${BENCH_TMP}/${key}/keepalive-r${round}-a1.vals"
+    keep_attempt keepalive "${key}" "${round}" 1 "${stolen}" 0
+}
+
+# A make-up keep-alive attempt (the rounds' own are slices: measure_keepalive_slices): one run of
+# RUN seconds of KEY for ROUND (attempt ATTEMPT); writes its figures, as "metric value" lines, to
+# ${BENCH_TMP}/KEY/keepalive-rROUND-aATTEMPT.vals and prints "steal_ms 0".
 keepalive_attempt() {
     local key="$1" round="$2" attempt="$3" pid="${PID[$1]}" c0 c1 s0 s1 req bytes dur err p50 p99
     s0="$(machine_steal_ticks)"
@@ -221,10 +287,17 @@ machine_steal_ticks() {
 # step; either one, not the proxy, then decides a round's figures (bench/COMPARE.md, "Noise").
 # Returns 1 when the load generator failed.
 try_run() {
-    local kind="$1" key="$2" round="$3" id="$1 $2 $3" attempt steal burst over
+    local kind="$1" key="$2" round="$3" id="$1 $2 $3" attempt steal burst
     attempt=$((${ATTEMPTS[$id]:-0} + 1))
     read -r steal burst < <("${kind}_attempt" "${key}" "${round}" "${attempt}") || return 1
     [[ -n "${steal}" ]] || return 1
+    keep_attempt "${kind}" "${key}" "${round}" "${attempt}" "${steal}" "${burst}"
+}
+
+# keep_attempt KIND KEY ROUND ATTEMPT STEAL_MS BURST_PCT — counts an attempt whose figures are in
+# its .vals file, and keeps it for the round if it is the least over the calm limits so far.
+keep_attempt() {
+    local kind="$1" key="$2" round="$3" attempt="$4" steal="$5" burst="$6" id="$1 $2 $3" over
     ATTEMPTS[$id]="${attempt}"
     # Failed requests count whichever attempt the round keeps: a make-up must not hide them.
     record "${key}" "${round}" errors \
@@ -430,7 +503,6 @@ measure_contender() {
     log "round ${round}/${ROUNDS}: ${key} (warm-up ${WARM}s)"
     unpark "${key}"
     pinned "${LOAD_CPUS}" wrk -t1 -c"${CONNECTIONS}" -d"${WARM}s" "http://127.0.0.1:${PORT[$key]}/" >/dev/null
-    measure_keepalive "${key}" "${round}"
     measure_paced "${key}" "${round}"
     measure_bulk "${key}" "${round}"
     measure_close "${key}" "${round}"
@@ -447,7 +519,7 @@ write_meta() {
         echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
         echo "mode=$([[ ${QUICK} -eq 1 ]] && echo quick || echo full)"
         echo "rounds=${ROUNDS}"
-        echo "durations=warm-up ${WARM}s (and before the first round Fulcrum's JVM warm-up: ${JVM_FIRST_WARM}s plus $((QUICK == 1 ? 1 : 3)) unrecorded pass(es) of every load shape), keep-alive ${RUN}s, paced ${PACED}s, 64k ${BULK}s, new-connection ${CLOSE}s"
+        echo "durations=warm-up ${WARM}s (and before the first round Fulcrum's JVM warm-up: ${JVM_FIRST_WARM}s plus $((QUICK == 1 ? 1 : 3)) unrecorded pass(es) of every load shape), keep-alive ${SLICES} slice(s) of ${SLICE}s per round interleaved across the contenders (each after 1s unrecorded; a make-up: one run of ${RUN}s), paced ${PACED}s, 64k ${BULK}s, new-connection ${CLOSE}s"
         echo "cpus=${CPU_COUNT} cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'))"
         echo "layout=load generator and backends on CPU ${LOAD_CPUS:-any}; one-thread proxies on CPU ${PROXY1_CPUS:-any}; two-thread proxies on CPUs ${PROXY2_CPUS:-any (not pinned)}"
         echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -492,6 +564,7 @@ main() {
         [[ "${key}" != fulcrum-* || -n "${FAILED[${key}]:-}" ]] || warm_jvm "${key}"
     done
     for ((round = 1; round <= ROUNDS; round++)); do
+        measure_keepalive_slices "${round}"
         for ((i = 0; i < n; i++)); do
             # Rotate the order each round so no contender always runs first or last.
             key="${CONTENDERS[(i + round - 1) % n]}"

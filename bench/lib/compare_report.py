@@ -193,7 +193,10 @@ def main() -> None:
         out.append("")
         out.append(paced)
         out.append("")
-    for metric, decimals, kind, title in (("rps", 0, "keepalive", "Keep-alive req/s:"),
+    for metric, decimals, kind, title in (("rps", 0, "keepalive",
+                                           "Keep-alive req/s, each round over its slices together (interleaved "
+                                           "with the other contenders' seconds apart; `bench/COMPARE.md`, "
+                                           "\"Keep-alive slices\"):"),
                                           ("mb_per_s_64k", 0, "bulk", "MB/s /64k:")):
         rounds_table = by_round(values, failures, metric, decimals, kind)
         if rounds_table:
