@@ -7,12 +7,10 @@
 #   --keep      keep the temp folder (configs, logs, raw h2load logs) and print where it is
 #   --out FILE  the markdown results (default bench/results/compare-<date>.md)
 #
-# Every contender forwards to the same three nginx backends. Each round first runs the keep-alive
-# and paced loads in short slices, every contender in turn several times, seconds apart (so a slow
-# stretch of a shared machine falls on all of them), then the rest of each contender's measurements
-# in turn (the order rotates each round); the results are medians with min-max over rounds.
-# Keep-alive, paced and 64 KiB runs that lost more than 40 ms to the hypervisor's steal get make-up
-# attempts after the last round (makeup).
+# Every contender forwards to the same three nginx backends; each round runs every contender in
+# turn (the order rotates each round, so slow drift of a shared machine spreads over all of them),
+# and the results are medians with min-max over rounds. Keep-alive, paced and 64 KiB runs that lost
+# more than 40 ms to the hypervisor's steal get make-up attempts after the last round (makeup).
 # Exits 1 when a contender failed to start (its row then says why), after writing the results of
 # the others.
 set -euo pipefail
@@ -40,7 +38,7 @@ IDLE_CONNECTIONS=5000
 # none). See try_run and makeup.
 STEAL_MAX_MS=40
 PACED_BURST_MAX=5
-MAKEUP_SECONDS=100
+MAKEUP_SECONDS=200
 # Per "KIND KEY ROUND" (KIND: keepalive, paced or bulk): the attempt the round keeps, how far over
 # the calm limits it was, and the attempts made.
 declare -A KEPT=() OVER=() ATTEMPTS=()
@@ -73,15 +71,11 @@ parse_args() {
     # requests through the hot path before Fulcrum runs compiled code.
     if [[ ${QUICK} -eq 1 ]]; then
         ROUNDS="${ROUNDS:-1}"
-        WARM=1; JVM_FIRST_WARM=6; SLICES=1; SLICE=2; BULK=2; CLOSE=2; MAKEUP_SECONDS=0
+        WARM=2; JVM_FIRST_WARM=10; RUN=3; PACED=3; BULK=2; CLOSE=2; MAKEUP_SECONDS=0
     else
         ROUNDS="${ROUNDS:-3}"
-        WARM=3; JVM_FIRST_WARM=20; SLICES=3; SLICE=2; BULK=4; CLOSE=3
+        WARM=3; JVM_FIRST_WARM=20; RUN=6; PACED=6; BULK=4; CLOSE=3
     fi
-    # A round's keep-alive and paced figures are SLICES runs of SLICE seconds each, interleaved with
-    # the other contenders' (measure_slices); a make-up attempt is one run of as many seconds.
-    RUN=$((SLICES * SLICE))
-    PACED="${RUN}"
     OUT="${OUT:-${BENCH_DIR}/results/compare-$(date +%Y-%m-%d-%H%M).md}"
 }
 
@@ -105,154 +99,13 @@ wrk_run() {
     echo "${line}" | sed -e 's/^WRK_SUMMARY //' -e 's/[a-z0-9_]*=//g'
 }
 
-# The keep-alive and paced runs of every contender in ROUND, in slices: SLICES visits to each
-# contender, one after another, the order moving one place per visit (and per round); a visit moves
-# the contender to its CPUs, runs SLICE seconds of the keep-alive load, then SLICE seconds of the
-# paced load, and parks it again. A round's figures for a contender are over its slices together:
-# requests/s and CPU per request from the summed requests, seconds and clock ticks; the paced
-# percentiles, the share sent in bursts and the longest stall from all its slices' per-request logs
-# at once; wrk's p50 and p99 the median of its slices'; steal the sum (so the calm limit is over the
-# same seconds as one run was).
-# Why slices and not one run of each per contender in its turn: on a VM whose proxy core saturates
-# first (the AMD EPYC VM of 2026-12-03), the same proxy's keep-alive rate moved 20-40 % and its paced
-# CPU per request 15-25 % between rounds a minute apart, with the host; one run per round put each
-# contender in a different minute, and the ratios moved as much (Fulcrum/HAProxy keep-alive 0.82 and
-# 1.18 in two runs of one build). Seconds apart, a slow stretch of the host falls on all of them
-# (bench/README.md, "2026-12-03, from 22:41").
-# No unrecorded run before a visit's keep-alive slice: moving the contender and wrk's 64 new
-# connections (and, for a proxy whose idle backend connections timed out while it was parked, up to
-# 64 new ones to the backends) cost a few milliseconds of a 2 s slice, alike for every contender, and
-# a 1 s warm-up per visit would add a minute to a full run.
-measure_slices() {
-    local round="$1" slice i key n="${#CONTENDERS[@]}"
-    for ((slice = 1; slice <= SLICES; slice++)); do
-        for ((i = 0; i < n; i++)); do
-            key="${CONTENDERS[(i + (round - 1) * SLICES + slice - 1) % n]}"
-            [[ -z "${FAILED[${key}]:-}" ]] || continue
-            kill -0 "${PID[$key]}" 2>/dev/null || continue # measure_contender reports it
-            unpark "${key}"
-            keepalive_slice "${key}" "${round}" "${slice}" || true
-            paced_slice "${key}" "${round}" "${slice}" || true
-            park "${key}"
-        done
-    done
-    for key in "${CONTENDERS[@]}"; do
-        [[ ! -s "${BENCH_TMP}/${key}/keepalive-r${round}.slices" ]] || keepalive_round_figures "${key}" "${round}"
-        [[ ! -s "${BENCH_TMP}/${key}/paced-r${round}.slices" ]] || paced_round_figures "${key}" "${round}"
-    done
+# The small answer at full speed over keep-alive connections, KEY in ROUND.
+measure_keepalive() {
+    try_run keepalive "$1" "$2"
 }
 
-# One slice of KEY's keep-alive run in ROUND: appends "requests duration_us errors p50_us p99_us
-# cpu_ticks steal_ticks" to ${BENCH_TMP}/KEY/keepalive-rROUND.slices.
-keepalive_slice() {
-    local key="$1" round="$2" slice="$3" pid="${PID[$1]}" c0 c1 s0 s1 req bytes dur err p50 p99
-    s0="$(machine_steal_ticks)"
-    c0="$(proc_cpu_ticks "${pid}")"
-    read -r req bytes dur err p50 p99 < <(wrk_run "${key}" "${SLICE}" /) || { log "${key}: wrk failed"; return 1; }
-    c1="$(proc_cpu_ticks "${pid}")"
-    s1="$(machine_steal_ticks)"
-    echo "${req} ${dur} ${err} ${p50} ${p99} $((c1 - c0)) $((s1 - s0))" >>"${BENCH_TMP}/${key}/keepalive-r${round}.slices"
-    log "${key}: keep-alive round ${round}, slice ${slice}/${SLICES}: ${req} requests, $(((s1 - s0) * 1000 / CLK_TCK)) ms stolen"
-}
-
-# The figures of KEY's keep-alive slices in ROUND, kept as the round's first attempt (keep_attempt):
-# a make-up attempt, when the slices together lost more than STEAL_MAX_MS, is one run of RUN seconds.
-keepalive_round_figures() {
-    local key="$1" round="$2" req dur err p50 p99 ticks steal
-    read -r req dur err p50 p99 ticks steal < <(awk '
-        { req += $1; dur += $2; err += $3; ticks += $6; steal += $7; p50[NR] = $4; p99[NR] = $5 }
-        function median(a, n,   i, j, t) {
-            for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
-            return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-        }
-        END { print req, dur, err, median(p50, NR), median(p99, NR), ticks, steal }' \
-        "${BENCH_TMP}/${key}/keepalive-r${round}.slices")
-    local stolen=$((steal * 1000 / CLK_TCK))
-    {
-        echo "rps $(awk -v n="${req}" -v d="${dur}" 'BEGIN { printf "%.0f", n / (d / 1e6) }')"
-        echo "wrk_p50_ms $(awk -v v="${p50}" 'BEGIN { printf "%.3f", v / 1000 }')"
-        echo "wrk_p99_ms $(awk -v v="${p99}" 'BEGIN { printf "%.3f", v / 1000 }')"
-        echo "errors ${err}"
-        echo "keepalive_steal_ms ${stolen}"
-        echo "keepalive_slices $(wc -l <"${BENCH_TMP}/${key}/keepalive-r${round}.slices")"
-        [[ "${key}" == direct-1 ]] || echo "cpu_us_full $(cpu_us_per_request "${ticks}" "${req}")"
-    } >"${BENCH_TMP}/${key}/keepalive-r${round}-a1.vals"
-    keep_attempt keepalive "${key}" "${round}" 1 "${stolen}" 0
-}
-
-# One slice of KEY's paced run in ROUND: h2load's per-request log to
-# ${BENCH_TMP}/KEY/paced-rROUND-sSLICE.log, and "cpu_ticks loop_ticks steal_ticks seconds" appended
-# to ${BENCH_TMP}/KEY/paced-rROUND.slices (loop_ticks: Fulcrum's event loop threads, else 0).
-paced_slice() {
-    local key="$1" round="$2" slice="$3" pid="${PID[$1]}" c0 c1 l0=0 l1=0 s0 s1 out secs
-    local logf="${BENCH_TMP}/$1/paced-r$2-s$3.log" before="${BENCH_TMP}/$1/threads-before" after="${BENCH_TMP}/$1/threads-after"
-    c0="$(proc_cpu_ticks "${pid}")"
-    [[ "${key}" != fulcrum-* ]] || { thread_cpu_by_name "${pid}" >"${before}"; l0="$(group_cpu_ticks "${before}" fulcrum-io)"; }
-    s0="$(machine_steal_ticks)"
-    # Connections open one per millisecond so their request timers are out of phase; opened at
-    # once, they would all send at the same instant, in bursts of PACED_CLIENTS requests. -r
-    # excludes -D, so the length is a request count.
-    out="$(pinned "${LOAD_CPUS}" h2load --h1 -t1 -c"${PACED_CLIENTS}" -r 1 --rate-period 1ms \
-        --rps "${PACED_RPS_PER_CLIENT}" -n $((PACED_CLIENTS * PACED_RPS_PER_CLIENT * SLICE)) \
-        --log-file "${logf}" "http://127.0.0.1:${PORT[$key]}/" 2>&1)" || {
-        log "${key}: h2load failed: $(echo "${out}" | tail -1)"
-        return 1
-    }
-    s1="$(machine_steal_ticks)"
-    c1="$(proc_cpu_ticks "${pid}")"
-    if [[ "${key}" == fulcrum-* ]]; then
-        thread_cpu_by_name "${pid}" >"${after}"
-        l1="$(group_cpu_ticks "${after}" fulcrum-io)"
-    fi
-    # "finished in 2.00s, 14498.30 req/s, ..." -> 2.00
-    secs="$(echo "${out}" | sed -n 's/^finished in \([0-9.]*\)s,.*/\1/p')"
-    echo "$((c1 - c0)) $((l1 - l0)) $((s1 - s0)) ${secs:-nan}" >>"${BENCH_TMP}/${key}/paced-r${round}.slices"
-    log "${key}: paced round ${round}, slice ${slice}/${SLICES}: $(echo "${out}" | sed -n 's/^finished in //p'), $(((s1 - s0) * 1000 / CLK_TCK)) ms stolen"
-    # Where the rest of the paced CPU went, by thread: for the log only (jiffies are coarse).
-    [[ "${key}" != fulcrum-* ]] || log "${key}: paced CPU by thread, µs/req: $(thread_cpu_growth \
-        "${before}" "${after}" $((PACED_CLIENTS * PACED_RPS_PER_CLIENT * SLICE)))"
-}
-
-# The figures of KEY's paced slices in ROUND, from their per-request logs together, kept as the
-# round's first attempt (keep_attempt); a make-up attempt is one run of PACED seconds.
-paced_round_figures() {
-    local key="$1" round="$2" ticks loops steal secs all="${BENCH_TMP}/$1/paced-r$2-all.log"
-    read -r ticks loops steal secs < <(awk '{ t += $1; l += $2; s += $3; d += $4 } END { print t, l, s, d }' \
-        "${BENCH_TMP}/${key}/paced-r${round}.slices")
-    cat "${BENCH_TMP}/${key}/paced-r${round}"-s*.log >"${all}"
-    local requests failed p50 p99 p999 burst stalled_run steal_ms=$((steal * 1000 / CLK_TCK))
-    # "requests=1 ok=1 ..." -> "1 1 ..."; ok and max go to _.
-    read -r requests _ failed p50 p99 p999 _ burst < <(python3 "${BENCH_LIB}/latency.py" "${all}" | sed 's/[a-z0-9_]*=//g')
-    # The most 20 ms slots in a row with a request of 1 ms or more (lib/stalls.py): a few is a stall;
-    # tens or more is a load that fell into step late in a slice, with too few requests in bursts to
-    # pass the burst limit (bench/README.md, 2026-12-03 from 08:20). Reported, not a limit. Slots of
-    # different slices are never "in a row": seconds lie between them.
-    stalled_run="$(python3 "${BENCH_LIB}/stalls.py" --longest-stretch "${all}")" || stalled_run=0
-    log "${key}: paced round ${round}, its ${SLICES} slice(s): p99 ${p99} ms, ${burst} % of requests sent in bursts, ${steal_ms} ms stolen"
-    {
-        echo "paced_burst_pct ${burst}"
-        echo "paced_stalled_run ${stalled_run}"
-        echo "paced_steal_ms ${steal_ms}"
-        echo "paced_rps $(awk -v n="${requests}" -v d="${secs}" 'BEGIN { printf "%.2f", (d > 0 ? n / d : 0) }')"
-        echo "paced_p50_ms ${p50}"
-        echo "paced_p99_ms ${p99}"
-        echo "paced_p999_ms ${p999}"
-        echo "errors ${failed}"
-        [[ "${key}" == direct-1 ]] || echo "cpu_us_paced $(cpu_us_per_request "${ticks}" "${requests}")"
-        [[ "${key}" != fulcrum-* ]] || echo "cpu_us_paced_loop $(cpu_us_per_request "${loops}" "${requests}")"
-    } >"${BENCH_TMP}/${key}/paced-r${round}-a1.vals"
-    if [[ ${KEEP_TMP} -eq 1 ]]; then
-        mv "${all}" "${BENCH_TMP}/${key}/paced-r${round}-a1.log"
-    else
-        rm -f "${all}"
-    fi
-    rm -f "${BENCH_TMP}/${key}/paced-r${round}"-s*.log
-    keep_attempt paced "${key}" "${round}" 1 "${steal_ms}" "${burst}"
-}
-
-# A make-up keep-alive attempt (the rounds' own are slices: measure_slices): one run of
-# RUN seconds of KEY for ROUND (attempt ATTEMPT); writes its figures, as "metric value" lines, to
-# ${BENCH_TMP}/KEY/keepalive-rROUND-aATTEMPT.vals and prints "steal_ms 0".
+# One keep-alive run of KEY in ROUND (attempt ATTEMPT): writes its figures, as "metric value" lines,
+# to ${BENCH_TMP}/KEY/keepalive-rROUND-aATTEMPT.vals and prints "steal_ms 0".
 keepalive_attempt() {
     local key="$1" round="$2" attempt="$3" pid="${PID[$1]}" c0 c1 s0 s1 req bytes dur err p50 p99
     s0="$(machine_steal_ticks)"
@@ -273,8 +126,7 @@ keepalive_attempt() {
     echo "${stolen} 0"
 }
 
-# A make-up paced attempt (the rounds' own are slices: measure_slices): one run of PACED seconds of
-# KEY for ROUND (attempt ATTEMPT); writes the metrics it measured, as "metric value"
+# One paced run of KEY in ROUND (attempt ATTEMPT): writes the metrics it measured, as "metric value"
 # lines, to ${BENCH_TMP}/KEY/paced-rROUND-aATTEMPT.vals and prints "steal_ms burst_pct". Returns 1
 # when h2load failed.
 paced_attempt() {
@@ -329,6 +181,11 @@ paced_attempt() {
     echo "${steal_ms} ${burst}"
 }
 
+# The paced load of KEY in ROUND.
+measure_paced() {
+    try_run paced "$1" "$2"
+}
+
 # The 64 KiB answer at full speed, KEY in ROUND.
 measure_bulk() {
     try_run bulk "$1" "$2"
@@ -364,17 +221,10 @@ machine_steal_ticks() {
 # step; either one, not the proxy, then decides a round's figures (bench/COMPARE.md, "Noise").
 # Returns 1 when the load generator failed.
 try_run() {
-    local kind="$1" key="$2" round="$3" id="$1 $2 $3" attempt steal burst
+    local kind="$1" key="$2" round="$3" id="$1 $2 $3" attempt steal burst over
     attempt=$((${ATTEMPTS[$id]:-0} + 1))
     read -r steal burst < <("${kind}_attempt" "${key}" "${round}" "${attempt}") || return 1
     [[ -n "${steal}" ]] || return 1
-    keep_attempt "${kind}" "${key}" "${round}" "${attempt}" "${steal}" "${burst}"
-}
-
-# keep_attempt KIND KEY ROUND ATTEMPT STEAL_MS BURST_PCT — counts an attempt whose figures are in
-# its .vals file, and keeps it for the round if it is the least over the calm limits so far.
-keep_attempt() {
-    local kind="$1" key="$2" round="$3" attempt="$4" steal="$5" burst="$6" id="$1 $2 $3" over
     ATTEMPTS[$id]="${attempt}"
     # Failed requests count whichever attempt the round keeps: a make-up must not hide them.
     record "${key}" "${round}" errors \
@@ -570,8 +420,7 @@ warm_jvm() {
     log "${key}: JVM warm-up done"
 }
 
-# One contender's measurements in one round besides the slices (measure_slices): 64 KiB answers,
-# a new connection per request, and in the last round memory.
+# One contender's whole set of measurements in one round.
 measure_contender() {
     local key="$1" round="$2"
     if ! kill -0 "${PID[$key]}" 2>/dev/null; then
@@ -581,6 +430,8 @@ measure_contender() {
     log "round ${round}/${ROUNDS}: ${key} (warm-up ${WARM}s)"
     unpark "${key}"
     pinned "${LOAD_CPUS}" wrk -t1 -c"${CONNECTIONS}" -d"${WARM}s" "http://127.0.0.1:${PORT[$key]}/" >/dev/null
+    measure_keepalive "${key}" "${round}"
+    measure_paced "${key}" "${round}"
     measure_bulk "${key}" "${round}"
     measure_close "${key}" "${round}"
     # Memory moves little between rounds and opening 5,000 connections takes a while on a busy
@@ -596,7 +447,7 @@ write_meta() {
         echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
         echo "mode=$([[ ${QUICK} -eq 1 ]] && echo quick || echo full)"
         echo "rounds=${ROUNDS}"
-        echo "durations=warm-up ${WARM}s (and before the first round Fulcrum's JVM warm-up: ${JVM_FIRST_WARM}s plus $((QUICK == 1 ? 1 : 3)) unrecorded pass(es) of every load shape), keep-alive and paced ${SLICES} slice(s) of ${SLICE}s each per round, interleaved across the contenders (a make-up: one run of ${RUN}s), 64k ${BULK}s, new-connection ${CLOSE}s"
+        echo "durations=warm-up ${WARM}s (and before the first round Fulcrum's JVM warm-up: ${JVM_FIRST_WARM}s plus $((QUICK == 1 ? 1 : 3)) unrecorded pass(es) of every load shape), keep-alive ${RUN}s, paced ${PACED}s, 64k ${BULK}s, new-connection ${CLOSE}s"
         echo "cpus=${CPU_COUNT} cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'))"
         echo "layout=load generator and backends on CPU ${LOAD_CPUS:-any}; one-thread proxies on CPU ${PROXY1_CPUS:-any}; two-thread proxies on CPUs ${PROXY2_CPUS:-any (not pinned)}"
         echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -641,7 +492,6 @@ main() {
         [[ "${key}" != fulcrum-* || -n "${FAILED[${key}]:-}" ]] || warm_jvm "${key}"
     done
     for ((round = 1; round <= ROUNDS; round++)); do
-        measure_slices "${round}"
         for ((i = 0; i < n; i++)); do
             # Rotate the order each round so no contender always runs first or last.
             key="${CONTENDERS[(i + round - 1) % n]}"

@@ -186,18 +186,14 @@ def main() -> None:
                    f"attempts after the last round (for up to {meta.get('makeup_seconds', '?')} s) and each round "
                    "keeps its attempt least over the limits (`bench/COMPARE.md`, \"Noise\").")
         out.append("")
-        out.append("Paced p99 ms, each round over its slices' requests together (`bench/COMPARE.md`, \"Slices\"), "
-                   "with the share of the round's requests h2load sent in bursts (20 or more in one "
+        out.append("Paced p99 ms, with the share of the round's requests h2load sent in bursts (20 or more in one "
                    "0.2 ms slot; more than a few per cent means its connections had fallen into step, not a "
                    f"paced load) and, from {STALLED_RUN_NOTE} up, the most 20 ms slots in a row with a request of "
                    "1 ms or more (a load that fell into step late in its run, with few requests in bursts):")
         out.append("")
         out.append(paced)
         out.append("")
-    for metric, decimals, kind, title in (("rps", 0, "keepalive",
-                                           "Keep-alive req/s, each round over its slices together (interleaved "
-                                           "with the other contenders' seconds apart; `bench/COMPARE.md`, "
-                                           "\"Slices\"):"),
+    for metric, decimals, kind, title in (("rps", 0, "keepalive", "Keep-alive req/s:"),
                                           ("mb_per_s_64k", 0, "bulk", "MB/s /64k:")):
         rounds_table = by_round(values, failures, metric, decimals, kind)
         if rounds_table:
