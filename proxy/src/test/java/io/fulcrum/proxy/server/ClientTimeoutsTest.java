@@ -70,6 +70,23 @@ class ClientTimeoutsTest {
     }
 
     @Test
+    void aConnectionAfterTheLoopWentQuietIsStillWatched() throws Exception {
+        // The sweep's list empties when the last connection goes; the next one must be swept all the same.
+        try (RawHttp first = new RawHttp(daemon.listenerAddress("web"))) {
+            assertTrue(first.send("GET /x HTTP/1.1\r\nHost: h\r\n\r\n").readResponse().startsWith("HTTP/1.1 200"));
+            assertTrue(first.isClosedByPeer());
+        }
+        Thread.sleep(2 * TimeoutSweep.PERIOD_MILLIS);
+        try (RawHttp second = new RawHttp(daemon.listenerAddress("web"))) {
+            assertTrue(second.send("GET /x HTTP/1.1\r\nHost: h\r\n\r\n").readResponse().startsWith("HTTP/1.1 200"));
+            long start = System.nanoTime();
+            assertTrue(second.isClosedByPeer());
+            long waited = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(waited >= 250 && waited < 5000, "closed after " + waited + " ms");
+        }
+    }
+
+    @Test
     void aRequestWaitingForItsBackendIsNotIdle() throws Exception {
         try (RawHttp raw = new RawHttp(daemon.listenerAddress("web"))) {
             // The backend takes longer than client-idle: response-timeout governs, not client-idle.
