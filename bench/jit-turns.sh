@@ -68,21 +68,8 @@ choose_builds() {
         ensure_fulcrum_jar
         JARS=("=${FULCRUM_JAR}")
     fi
-    local pair label path key
-    for pair in "${JARS[@]}"; do
-        label="${pair%%=*}"
-        path="${pair#*=}"
-        [[ -z "${label}" || "${label}" =~ ^[a-zA-Z0-9_]+$ ]] || die "--jar label '${label}': letters, digits and _ only"
-        [[ -f "${path}" ]] || die "--jar ${label}: no file ${path}"
-        key="fulcrum${label}-1"
-        FULCRUM_JARS[${key}]="$(cd "$(dirname "${path}")" && pwd)/$(basename "${path}")"
-        CONTENDERS+=("${key}")
-    done
-    for pair in "${FLAGS[@]+"${FLAGS[@]}"}"; do
-        label="${pair%%=*}"
-        [[ -n "${FULCRUM_JARS["fulcrum${label}-1"]:-}" ]] || die "--flags ${label}: no --jar ${label}=PATH"
-        FULCRUM_EXTRA_FLAGS["fulcrum${label}-1"]="${pair#*=}"
-    done
+    local key
+    add_fulcrum_builds "${JARS[@]}" -- "${FLAGS[@]+"${FLAGS[@]}"}"
     for key in "${CONTENDERS[@]}"; do
         FULCRUM_EXTRA_FLAGS[${key}]="${FULCRUM_EXTRA_FLAGS[${key}]:-} -XX:+UnlockDiagnosticVMOptions -XX:+LogCompilation -XX:LogFile=${BENCH_TMP}/${key}.compilation.log"
     done
@@ -103,9 +90,7 @@ every_shape() {
     pinned "${LOAD_CPUS}" wrk -t1 -c"${CONNECTIONS}" -d"${RUN}s" "http://127.0.0.1:${port}/" >/dev/null
     local log=()
     [[ -z "${requests}" ]] || log=(--log-file "${requests}")
-    pinned "${LOAD_CPUS}" h2load --h1 -t1 -c"${PACED_CLIENTS}" -r 1 --rate-period 1ms \
-        --rps "${PACED_RPS_PER_CLIENT}" -n $((PACED_CLIENTS * PACED_RPS_PER_CLIENT * PACED)) \
-        "${log[@]+"${log[@]}"}" "http://127.0.0.1:${port}/" >/dev/null 2>&1 || true
+    paced_h2load "$1" "${PACED}" "${log[@]+"${log[@]}"}" >/dev/null || true
     pinned "${LOAD_CPUS}" wrk -t1 -c"${CONNECTIONS}" -d"${RUN}s" "http://127.0.0.1:${port}/64k" >/dev/null
     pinned "${LOAD_CPUS}" wrk -t1 -c"${CONNECTIONS}" -d"${RUN}s" -H 'Connection: close' "http://127.0.0.1:${port}/" >/dev/null
 }
@@ -154,6 +139,8 @@ main() {
         [[ -z "${PID[$key]:-}" ]] || stop_bg "${PID[$key]}"
     done
     python3 "${BENCH_LIB}/jit_turns.py" "${RAW}" "${BENCH_TMP}"
+    # A build that did not start or died was reported when it happened; the run fails for it.
+    [[ ! -s "${FAILURES}" ]]
 }
 
 main "$@"

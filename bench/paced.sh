@@ -77,20 +77,7 @@ choose_contenders() {
         ensure_fulcrum_jar
         CONTENDERS+=(fulcrum-1)
     fi
-    local pair label path
-    for pair in "${JARS[@]+"${JARS[@]}"}"; do
-        label="${pair%%=*}"
-        path="${pair#*=}"
-        [[ "${label}" =~ ^[a-zA-Z0-9_]+$ ]] || die "--jar label '${label}': letters, digits and _ only"
-        [[ -f "${path}" ]] || die "--jar ${label}: no file ${path}"
-        FULCRUM_JARS["fulcrum${label}-1"]="$(cd "$(dirname "${path}")" && pwd)/$(basename "${path}")"
-        CONTENDERS+=("fulcrum${label}-1")
-    done
-    for pair in "${FLAGS[@]+"${FLAGS[@]}"}"; do
-        label="${pair%%=*}"
-        [[ -n "${FULCRUM_JARS["fulcrum${label}-1"]:-}" ]] || die "--flags ${label}: no --jar ${label}=PATH"
-        FULCRUM_EXTRA_FLAGS["fulcrum${label}-1"]="${pair#*=}"
-    done
+    add_fulcrum_builds "${JARS[@]+"${JARS[@]}"}" -- "${FLAGS[@]+"${FLAGS[@]}"}"
     [[ ${PEERS} -eq 0 ]] || CONTENDERS+=(nginx-1 haproxy-1)
 }
 

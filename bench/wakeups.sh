@@ -73,9 +73,7 @@ record() {
     sleep 0.3
     # perf's clock is CLOCK_MONOTONIC, h2load's log the wall clock: the difference joins the two.
     offset="$(python3 -c 'import time; print(time.time() - time.monotonic())')"
-    pinned "${LOAD_CPUS}" h2load --h1 -t1 -c"${PACED_CLIENTS}" -r 1 --rate-period 1ms \
-        --rps "${PACED_RPS_PER_CLIENT}" -n $((PACED_CLIENTS * PACED_RPS_PER_CLIENT * PACED)) \
-        --log-file "${requests}" "http://127.0.0.1:${PORT[$key]}/" >/dev/null 2>&1 || true
+    paced_h2load "${key}" "${PACED}" --log-file "${requests}" >/dev/null || true
     wait "${recorder}" || { log "${key}: perf record failed"; park "${key}"; return 0; }
     park "${key}"
     [[ -s "${requests}" ]] || { log "${key}: h2load wrote no log"; return 0; }

@@ -117,12 +117,42 @@ unpark() {
     move_contender "${key}" "$(proxy_cpus "${key##*-}")"
 }
 
-# paced_h2load KEY SECONDS — compare.sh's paced load on KEY for SECONDS (PACED_CLIENTS connections at
-# PACED_RPS_PER_CLIENT requests/s each), from the load's CPUs; h2load's output on stdout.
+# paced_h2load KEY SECONDS [H2LOAD_ARG...] — compare.sh's paced load on KEY for SECONDS (PACED_CLIENTS
+# connections at PACED_RPS_PER_CLIENT requests/s each), from the load's CPUs, with any further h2load
+# arguments (--log-file FILE); h2load's output on stdout.
 paced_h2load() {
+    local key="$1" seconds="$2"
+    shift 2
     pinned "${LOAD_CPUS}" h2load --h1 -t1 -c"${PACED_CLIENTS}" -r 1 --rate-period 1ms \
-        --rps "${PACED_RPS_PER_CLIENT}" -n $((PACED_CLIENTS * PACED_RPS_PER_CLIENT * $2)) \
-        "http://127.0.0.1:${PORT[$1]}/" 2>&1
+        --rps "${PACED_RPS_PER_CLIENT}" -n $((PACED_CLIENTS * PACED_RPS_PER_CLIENT * seconds)) \
+        "$@" "http://127.0.0.1:${PORT[$key]}/" 2>&1
+}
+
+# add_fulcrum_builds LABEL=PATH... -- LABEL=FLAGS... — one Fulcrum contender "fulcrumLABEL-1" per
+# --jar pair (the jar in FULCRUM_JARS), appended to CONTENDERS, with the extra JVM flags of the
+# matching --flags pairs in FULCRUM_EXTRA_FLAGS; dies on a bad label, a missing file or flags for no
+# jar. An empty label gives "fulcrum-1".
+add_fulcrum_builds() {
+    local pair label path jars=() flags=()
+    while [[ $# -gt 0 && "$1" != -- ]]; do
+        jars+=("$1")
+        shift
+    done
+    [[ $# -eq 0 ]] || shift
+    flags=("$@")
+    for pair in "${jars[@]+"${jars[@]}"}"; do
+        label="${pair%%=*}"
+        path="${pair#*=}"
+        [[ -z "${label}" || "${label}" =~ ^[a-zA-Z0-9_]+$ ]] || die "--jar label '${label}': letters, digits and _ only"
+        [[ -f "${path}" ]] || die "--jar ${label}: no file ${path}"
+        FULCRUM_JARS["fulcrum${label}-1"]="$(cd "$(dirname "${path}")" && pwd)/$(basename "${path}")"
+        CONTENDERS+=("fulcrum${label}-1")
+    done
+    for pair in "${flags[@]+"${flags[@]}"}"; do
+        label="${pair%%=*}"
+        [[ -n "${FULCRUM_JARS["fulcrum${label}-1"]:-}" ]] || die "--flags ${label}: no --jar ${label}=PATH"
+        FULCRUM_EXTRA_FLAGS["fulcrum${label}-1"]="${pair#*=}"
+    done
 }
 
 # fulcrum_warm_up KEY SECONDS — the JIT warm-up paced.sh and perf-split.sh give a Fulcrum contender:

@@ -15,13 +15,14 @@ READ_PATH = "epollInReady"
 
 
 def attr(line, name):
-    m = re.search(name + r"='([^']*)'", line)
+    # \b: "level" must not match the end of another attribute's name.
+    m = re.search(r"\b" + name + r"='([^']*)'", line)
     return m.group(1) if m else None
 
 
 def short(method_attr):
     # "io.netty.channel.ChannelInitializer initChannel (Lio/...;)Z" -> "ChannelInitializer::initChannel"
-    parts = method_attr.split(" ")
+    parts = (method_attr or "?").split(" ")
     return parts[0].split(".")[-1] + "::" + (parts[1] if len(parts) > 1 else "?")
 
 

@@ -13,20 +13,11 @@ there were and how many of those were in flight while a C2 compilation ran.
 import bisect
 import collections
 import math
-import re
 import sys
 
+from jit_traps import attr, short
+
 SLOW_MS = 3.0
-
-
-def attr(line, name):
-    m = re.search(r"\b" + name + r"='([^']*)'", line)
-    return m.group(1) if m else None
-
-
-def short(method_attr):
-    parts = (method_attr or "?").split(" ")
-    return parts[0].split(".")[-1] + "::" + (parts[1] if len(parts) > 1 else "?")
 
 
 def read_log(path):
