@@ -15,7 +15,8 @@
 # (perf, on the load's core) around each paced run and reports, per run: the paced p99 from h2load's
 # per-request log, how often the proxy's threads were woken on its core and by whom, the latency
 # from waking to running (p50, p99, how many of 1 ms or more), and the share of the requests of 3 ms
-# or more that were in flight while a wake-up of the proxy's own thread ran 1 ms late.
+# or more that were in flight while a wake-up of the proxy's own thread ran 1 ms late; and the same for
+# the load core's two parties, h2load and the backends, whose wake-ups a proxy's writes cause.
 # Needs perf (Debian's linux-perf) and root, for whole-CPU tracepoints.
 set -euo pipefail
 
@@ -81,8 +82,9 @@ record() {
     # health probes') are what may delay them.
     worker=""
     [[ "${key}" != fulcrum* ]] || worker="fulcrum-io"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "${key}" "${round}" "${data}" "${requests}" "${offset}" "${PROXY1_CPUS}" \
-        "$(task_ids "${PID[$key]}")" "${worker}" >>"${RAW}"
+    # The load core's side of every request: h2load and the backends' nginx, on LOAD_CPUS.
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "${key}" "${round}" "${data}" "${requests}" "${offset}" \
+        "${PROXY1_CPUS}" "$(task_ids "${PID[$key]}")" "${worker}" "${LOAD_CPUS}" "$(task_ids "${BACKENDS_PID}")" >>"${RAW}"
     log "round ${round}: ${key} traced"
 }
 

@@ -24,30 +24,38 @@ WAKING = re.compile(r'^\s*(.+?)\s+(\d+)\s+\[(\d+)\]\s+([\d.]+):\s+sched:sched_wa
 SWITCH = re.compile(r'^\s*(.+?)\s+(\d+)\s+\[(\d+)\]\s+([\d.]+):\s+sched:sched_switch:\s+prev_comm=.*? prev_pid=\d+ .*?==> next_comm=(.*?) next_pid=(\d+)')
 
 
-def wakeups(data, cpu, tids, worker):
-    """(wake time s, latency µs, waker's name, what the core ran then) for every wake-up of a thread
-    in tids on cpu."""
+def wakeups(data, groups):
+    """For each group (name, cpus, pick(pid, comm)): (wake time s, latency µs, waker's name, what the
+    core ran then) for every wake-up on one of cpus of a thread that pick accepts. One pass over the
+    trace."""
     out = subprocess.run(['perf', 'script', '-F', 'comm,tid,cpu,time,event,trace', '-i', data],
                          capture_output=True, text=True, check=True).stdout
-    pending, found, running, running_pid = {}, [], 'swapper', '0'
+    found = {name: [] for name, _, _ in groups}
+    pending = {}                                # (cpu, pid) -> (group, wake time, waker, core ran)
+    running = collections.defaultdict(lambda: ('swapper', '0'))
     for line in out.splitlines():
         m = WAKING.match(line)
         if m:
-            pid, target = m.group(6), int(m.group(7))
+            pid, comm, target = m.group(6), m.group(5), int(m.group(7))
             # A thread woken while still on its core (between saying it will sleep and sleeping)
             # never waits: not a wake-up to time.
-            if (pid in tids and m.group(5).startswith(worker) and target == cpu and pid not in pending
-                    and pid != running_pid):
-                # The waker is whatever ran where the wake-up happened (a task, or swapper for an
-                # interrupt on an idle core: a timer, or the loopback's softirq).
-                pending[pid] = (float(m.group(4)), m.group(1).strip(), running)
+            if (target, pid) in pending or running[target][1] == pid:
+                continue
+            for name, cpus, pick in groups:
+                if target in cpus and pick(pid, comm):
+                    # The waker is whatever ran where the wake-up happened (a task, or swapper for an
+                    # interrupt on an idle core: a timer, or the loopback's softirq).
+                    pending[(target, pid)] = (name, float(m.group(4)), m.group(1).strip(), running[target][0])
+                    break
             continue
         m = SWITCH.match(line)
-        if m and int(m.group(3)) == cpu:
-            running, running_pid = m.group(5), m.group(6)
-            woken = pending.pop(m.group(6), None)
+        if m:
+            cpu = int(m.group(3))
+            running[cpu] = (m.group(5), m.group(6))
+            woken = pending.pop((cpu, m.group(6)), None)
             if woken:
-                found.append((woken[0], (float(m.group(4)) - woken[0]) * 1e6, woken[1], woken[2]))
+                name, t, waker, ran = woken
+                found[name].append((t, (float(m.group(4)) - t) * 1e6, waker, ran))
     return found
 
 
@@ -67,8 +75,32 @@ def waker_name(comm):
     return re.sub(r'(?<=[a-zA-Z-])\d+$', '', comm) if not comm.startswith('swapper') else comm
 
 
-def run_report(key, rnd, data, log, offset, cpu, tids, worker):
-    wakes = wakeups(data, cpu, tids, worker)
+def late_intervals(wakes, offset):
+    """The late wake-ups as wall-clock (start, end) intervals, sorted."""
+    return sorted((w[0] + offset, w[0] + offset + w[1] / 1e6) for w in wakes if w[1] >= LATE_US)
+
+
+def in_flight_at(slow, late):
+    """How many of the slow requests (start s, duration µs) were in flight during a late interval."""
+    starts = [a for a, _ in late]
+    count = 0
+    for s, d in slow:
+        e = s + d / 1e6
+        i = bisect.bisect_right(starts, e)
+        # Any late interval that starts before the request ends and ends after it starts.
+        if any(late[j][1] >= s for j in range(max(0, i - 50), i)):
+            count += 1
+    return count
+
+
+def run_report(key, rnd, data, log, offset, cpu, tids, worker, load_cpus, backend_tids):
+    groups = [('proxy', {cpu}, lambda pid, comm: pid in tids and comm.startswith(worker))]
+    if load_cpus:
+        # The load core's two parties in every request: the load generator and the backends.
+        groups.append(('h2load', load_cpus, lambda pid, comm: comm.startswith('h2load')))
+        groups.append(('backends', load_cpus, lambda pid, comm: pid in backend_tids))
+    found = wakeups(data, groups)
+    wakes = found['proxy']
     reqs = requests(log)
     if not wakes or not reqs:
         return None
@@ -76,53 +108,81 @@ def run_report(key, rnd, data, log, offset, cpu, tids, worker):
     durs = sorted(r[1] for r in reqs)
     span = max(r[0] for r in reqs) - min(r[0] for r in reqs)
     p = lambda v, q: v[min(len(v) - 1, int(len(v) * q))]
-    # Late wake-ups as wall-clock intervals; a slow request in flight during one is "near" it.
-    late = sorted((w[0] + offset, w[0] + offset + w[1] / 1e6) for w in wakes if w[1] >= LATE_US)
-    starts = [a for a, _ in late]
     slow = [r for r in reqs if r[1] >= SLOW_US]
-    near = 0
-    for s, d in slow:
-        e = s + d / 1e6
-        i = bisect.bisect_right(starts, e)
-        # Any late interval that starts before the request ends and ends after it starts.
-        if any(late[j][1] >= s for j in range(max(0, i - 50), i)):
-            near += 1
+    late = late_intervals(wakes, offset)
     wakers = collections.Counter(waker_name(w[2]) for w in wakes)
     top = ', '.join(f'{n} {c * 100 / len(wakes):.0f} %' for n, c in wakers.most_common(3))
     # What the core was doing when a late wake-up came: idle (swapper: the wait was for the core
     # itself, halted or taken by the hypervisor) or running another task (the scheduler's wait).
     busy = collections.Counter(waker_name(w[3]) for w in wakes if w[1] >= LATE_US)
     late_on = ', '.join(f'{n} {c}' for n, c in busy.most_common(3))
-    return {
+    row = {
         'key': key, 'round': rnd, 'p99': p(durs, 0.99) / 1000, 'slow': len(slow),
         'wakes_s': len(wakes) / span if span > 0 else 0.0, 'per_req': len(wakes) / len(reqs),
         'lat50': p(lat, 0.5), 'lat99': p(lat, 0.99), 'late': len(late),
-        'near': near, 'top': top, 'late_on': late_on,
+        'near': in_flight_at(slow, late), 'top': top, 'late_on': late_on, 'load': [],
     }
+    every_late = list(late)
+    for name in ('h2load', 'backends'):
+        theirs = found.get(name)
+        if theirs is None:
+            continue
+        their_late = late_intervals(theirs, offset)
+        every_late += their_late
+        lat_l = sorted(w[1] for w in theirs) or [0.0]
+        row['load'].append({'name': name, 'per_req': len(theirs) / len(reqs), 'lat99': p(lat_l, 0.99),
+                            'late': len(their_late), 'near': in_flight_at(slow, their_late)})
+    row['near_any'] = in_flight_at(slow, sorted(every_late))
+    return row
+
+
+def share(n, of):
+    return f'{n} ({n * 100 / of:.0f} %)' if of else '0'
 
 
 def main():
     rows = []
     with open(sys.argv[1]) as f:
         for line in f:
-            key, rnd, data, log, offset, cpu, tids, worker = line.rstrip('\n').split('\t')
-            r = run_report(key, rnd, data, log, float(offset), int(cpu), set(tids.split()), worker)
+            fields = line.rstrip('\n').split('\t')
+            key, rnd, data, log, offset, cpu, tids, worker = fields[:8]
+            # Older RAW files have no load core: their runs report the proxy's core alone.
+            load_cpus = {int(c) for c in fields[8].split(',') if c} if len(fields) > 8 else set()
+            backend_tids = set(fields[9].split()) if len(fields) > 9 else set()
+            r = run_report(key, rnd, data, log, float(offset), int(cpu), set(tids.split()), worker,
+                           load_cpus, backend_tids)
             if r:
                 rows.append(r)
-    print('\n| contender | round | paced p99 ms | requests ≥ 3 ms | wake-ups/s | per request | '
+    print('\nThe proxy\'s core:\n')
+    print('| contender | round | paced p99 ms | requests ≥ 3 ms | wake-ups/s | per request | '
           'latency p50 µs | p99 µs | ≥ 1 ms | the core then ran | slow requests in flight at one | woken by |')
     print('|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|')
     for r in rows:
-        share = f"{r['near']} ({r['near'] * 100 / r['slow']:.0f} %)" if r['slow'] else '0'
         print(f"| {r['key']} | {r['round']} | {r['p99']:.2f} | {r['slow']} | {r['wakes_s']:,.0f} | "
-              f"{r['per_req']:.2f} | {r['lat50']:.0f} | {r['lat99']:.0f} | {r['late']} | {r['late_on']} | {share} | {r['top']} |")
+              f"{r['per_req']:.2f} | {r['lat50']:.0f} | {r['lat99']:.0f} | {r['late']} | {r['late_on']} | "
+              f"{share(r['near'], r['slow'])} | {r['top']} |")
+    if any(r['load'] for r in rows):
+        print('\nThe load core (h2load and the backends), the same runs:\n')
+        print('| contender | round | h2load wake-ups per request | p99 µs | ≥ 1 ms | slow requests in flight at one | '
+              'backends\' wake-ups per request | p99 µs | ≥ 1 ms | slow requests in flight at one | '
+              'slow requests at a late wake-up of any of the three |')
+        print('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
+        for r in rows:
+            cells = []
+            for g in r['load']:
+                cells += [f"{g['per_req']:.2f}", f"{g['lat99']:.0f}", str(g['late']), share(g['near'], r['slow'])]
+            print(f"| {r['key']} | {r['round']} | " + ' | '.join(cells) + f" | {share(r['near_any'], r['slow'])} |")
     print('\nMedians over rounds:\n')
-    print('| contender | paced p99 ms | wake-ups per request | latency p99 µs | wake-ups ≥ 1 ms |')
-    print('|---|---:|---:|---:|---:|')
+    print('| contender | paced p99 ms | wake-ups per request | latency p99 µs | wake-ups ≥ 1 ms | '
+          'h2load wake-ups per request | backends\' wake-ups per request |')
+    print('|---|---:|---:|---:|---:|---:|---:|')
     for key in dict.fromkeys(r['key'] for r in rows):
         mine = [r for r in rows if r['key'] == key]
         med = lambda f: statistics.median(r[f] for r in mine)
-        print(f"| {key} | {med('p99'):.2f} | {med('per_req'):.2f} | {med('lat99'):.0f} | {med('late'):.0f} |")
+        load = lambda name: (f"{statistics.median(g['per_req'] for r in mine for g in r['load'] if g['name'] == name):.2f}"
+                             if all(r['load'] for r in mine) else '')
+        print(f"| {key} | {med('p99'):.2f} | {med('per_req'):.2f} | {med('lat99'):.0f} | {med('late'):.0f} | "
+              f"{load('h2load')} | {load('backends')} |")
 
 
 if __name__ == '__main__':
