@@ -8,10 +8,13 @@ CLOCK_MONOTONIC when the run started (perf records -k mono, h2load logs the wall
 core, the kernel ids of the proxy's threads, and the name its request-serving threads start with
 (Fulcrum's event loops: fulcrum-io; empty for every thread). A wake-up is a sched_waking of one of those threads
 aimed at the proxy's core; its latency runs to the sched_switch that puts the thread on the core. On a
-VM whose core was halted, the hypervisor's delay in running it again is inside that latency.
+VM whose core was halted, the hypervisor's delay in running it again is inside that latency. Newer
+RAW lines add the load's cores and the backends' thread ids: the same is then reported for the wake-ups
+of h2load and of the backends on the load's cores.
 """
 import bisect
 import collections
+import itertools
 import re
 import statistics
 import subprocess
@@ -81,14 +84,16 @@ def late_intervals(wakes, offset):
 
 
 def in_flight_at(slow, late):
-    """How many of the slow requests (start s, duration µs) were in flight during a late interval."""
+    """How many of the slow requests (start s, duration µs) were in flight during one of the late
+    intervals (sorted by start)."""
     starts = [a for a, _ in late]
+    # The latest end among the intervals up to each one: a request overlaps some interval that starts
+    # before it ends exactly when the latest of their ends is after its start.
+    reach = list(itertools.accumulate((b for _, b in late), max))
     count = 0
     for s, d in slow:
-        e = s + d / 1e6
-        i = bisect.bisect_right(starts, e)
-        # Any late interval that starts before the request ends and ends after it starts.
-        if any(late[j][1] >= s for j in range(max(0, i - 50), i)):
+        i = bisect.bisect_right(starts, s + d / 1e6)
+        if i and reach[i - 1] >= s:
             count += 1
     return count
 
