@@ -10,12 +10,11 @@ the C2 compilations and how much wall time they took inside the span (on a daemo
 core, time the event loop may have waited), the paced p99, and how many requests of SLOW_MS or more
 there were and how many of those were in flight while a C2 compilation ran.
 """
-import bisect
 import collections
-import math
 import sys
 
 from jit_traps import attr, short
+from latency import answered, in_flight_during, nearest_rank
 
 SLOW_MS = 3.0
 
@@ -51,20 +50,12 @@ def read_log(path):
 
 
 def read_requests(path, offset):
-    rows = []
-    for line in open(path, encoding="ascii", errors="replace"):
-        parts = line.split()
-        if len(parts) >= 3 and parts[1] != "-1":
-            start = int(parts[0]) / 1e6 + offset
-            rows.append((start, start + int(parts[2]) / 1e6))
-    return rows
+    """(start, end) of every answered request, in the JVM's uptime seconds."""
+    return [(start / 1e6 + offset, (start + elapsed) / 1e6 + offset) for start, elapsed in answered(path)]
 
 
 def p99(durations):
-    if not durations:
-        return float("nan")
-    s = sorted(durations)
-    return s[max(1, math.ceil(0.99 * len(s))) - 1]
+    return nearest_rank(sorted(durations), 0.99)
 
 
 def report(key, rnd, requests, traps, tasks, thrown):
@@ -77,12 +68,7 @@ def report(key, rnd, requests, traps, tasks, thrown):
     c2_ms = sum(b - a for a, b, _ in in_tasks) * 1e3
     durations = [(b - a) * 1e3 for a, b in requests]
     slow = [(a, b) for a, b in requests if (b - a) * 1e3 >= SLOW_MS]
-    starts = [a for a, _, _ in in_tasks]
-    during = 0
-    for a, b in slow:
-        i = bisect.bisect_right(starts, b)
-        if any(e > a for _, e, _ in in_tasks[:i]):
-            during += 1
+    during = in_flight_during(slow, [(a, b) for a, b, _ in in_tasks])
     print(f"{key} round {rnd}: {hi - lo:.1f} s at uptime {lo:.1f}; p99 {p99(durations):.2f} ms; "
           f"traps {len(in_traps)}; C2 code thrown away {sum(1 for s, _ in thrown if lo <= s < hi)}; "
           f"C2 compiles {len(in_tasks)} taking {c2_ms:.0f} ms; "

@@ -14,12 +14,39 @@ until the run ends. Spread evenly, 14,500 req/s put 2.9 requests in a 0.2 ms slo
 whose connections fell into step sends most of its requests in bursts of up to 100, and its
 latencies are those of draining 100-request queues, whichever proxy is measured.
 """
+import bisect
+import itertools
 import math
 import sys
 from collections import Counter
 
 SLOT_US = 200
 BURST = 20
+
+
+def answered(path):
+    """(start-time-us, elapsed-us) of every request in an h2load --log-file that got an answer."""
+    rows = []
+    with open(path, encoding="ascii", errors="replace") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) >= 3 and parts[1] != "-1":
+                rows.append((int(parts[0]), int(parts[2])))
+    return rows
+
+
+def in_flight_during(spans, intervals):
+    """How many of spans (start, end) overlap one of intervals ((start, end), sorted by start)."""
+    starts = [a for a, _ in intervals]
+    # The latest end among the intervals up to each one: a span overlaps some interval that starts
+    # before it ends exactly when the latest of their ends is at or after its start.
+    reach = list(itertools.accumulate((b for _, b in intervals), max))
+    count = 0
+    for start, end in spans:
+        i = bisect.bisect_right(starts, end)
+        if i and reach[i - 1] >= start:
+            count += 1
+    return count
 
 
 def nearest_rank(sorted_values, fraction):

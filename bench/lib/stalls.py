@@ -22,7 +22,7 @@ stall the proxy (bench/README.md, 2026-12-02 afternoon).
 import sys
 from collections import defaultdict
 
-from latency import nearest_rank  # this folder's; python puts a script's folder on the path
+from latency import answered, nearest_rank  # this folder's; python puts a script's folder on the path
 
 SLOT_US = 20_000
 STALL_US = 1_000
@@ -31,12 +31,7 @@ STALL_US = 1_000
 def read_slots(path: str):
     """(t0, t1, slots, stalled) of one h2load log: the first and last request start (epoch us), each
     20 ms slot's latencies by slot index, and the stalled slots' indexes; None without a success."""
-    rows = []
-    with open(path, encoding="ascii", errors="replace") as f:
-        for line in f:
-            parts = line.split()
-            if len(parts) >= 3 and parts[1] != "-1":
-                rows.append((int(parts[0]), int(parts[2])))
+    rows = answered(path)
     if not rows:
         return None
     t0 = min(start for start, _ in rows)

@@ -12,13 +12,13 @@ VM whose core was halted, the hypervisor's delay in running it again is inside t
 RAW lines add the load's cores and the backends' thread ids: the same is then reported for the wake-ups
 of h2load and of the backends on the load's cores.
 """
-import bisect
 import collections
-import itertools
 import re
 import statistics
 import subprocess
 import sys
+
+from latency import answered, in_flight_during, nearest_rank  # this folder's
 
 LATE_US = 1000      # a wake-up this late or later counts as late
 SLOW_US = 3000      # a request this slow or slower counts as slow
@@ -64,13 +64,7 @@ def wakeups(data, groups):
 
 def requests(log):
     """(start s, duration µs) of every answered request in h2load's --log-file."""
-    rows = []
-    with open(log) as f:
-        for line in f:
-            parts = line.split()
-            if len(parts) >= 3 and parts[1] != '-1':
-                rows.append((int(parts[0]) / 1e6, int(parts[2])))
-    return rows
+    return [(start / 1e6, elapsed) for start, elapsed in answered(log)]
 
 
 def waker_name(comm):
@@ -86,16 +80,7 @@ def late_intervals(wakes, offset):
 def in_flight_at(slow, late):
     """How many of the slow requests (start s, duration µs) were in flight during one of the late
     intervals (sorted by start)."""
-    starts = [a for a, _ in late]
-    # The latest end among the intervals up to each one: a request overlaps some interval that starts
-    # before it ends exactly when the latest of their ends is after its start.
-    reach = list(itertools.accumulate((b for _, b in late), max))
-    count = 0
-    for s, d in slow:
-        i = bisect.bisect_right(starts, s + d / 1e6)
-        if i and reach[i - 1] >= s:
-            count += 1
-    return count
+    return in_flight_during([(start, start + d / 1e6) for start, d in slow], late)
 
 
 def run_report(key, rnd, data, log, offset, cpu, tids, worker, load_cpus, backend_tids):
@@ -112,7 +97,7 @@ def run_report(key, rnd, data, log, offset, cpu, tids, worker, load_cpus, backen
     lat = sorted(w[1] for w in wakes)
     durs = sorted(r[1] for r in reqs)
     span = max(r[0] for r in reqs) - min(r[0] for r in reqs)
-    p = lambda v, q: v[min(len(v) - 1, int(len(v) * q))]
+    p = nearest_rank
     slow = [r for r in reqs if r[1] >= SLOW_US]
     late = late_intervals(wakes, offset)
     wakers = collections.Counter(waker_name(w[2]) for w in wakes)
